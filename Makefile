@@ -1,0 +1,53 @@
+# The two commands: `make run` and `make test`. Everything else is a helper.
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+SCREENSHOTS := test-artifacts/screenshots
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test lint fmt migrations-check check-deploy install install-dev demo serve bench clean
+
+run: install ## Set up (venv, migrations, gazetteer, demo data) and serve on http://127.0.0.1:8000
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
+	DJANGO_DEBUG=1 $(PY) manage.py setup_demo
+	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+test: install-dev lint migrations-check ## Lint, then the whole suite including browser tests
+	@mkdir -p $(SCREENSHOTS)
+	@echo "Browser test screenshots go to $(CURDIR)/$(SCREENSHOTS)"
+	DJANGO_DEBUG=1 SCREENSHOT_DIR=$(SCREENSHOTS) $(PY) -m pytest $(PYTEST_ARGS)
+	@echo "Screenshots of every page the browser tests reached: $(CURDIR)/$(SCREENSHOTS)"
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fmt: install-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+migrations-check: install
+	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+# `check --deploy` with production variables: must print no warning.
+check-deploy: install
+	DJANGO_DEBUG=0 SECRET_KEY=ci-only-$$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n') \
+	ALLOWED_HOSTS=example.org $(PY) manage.py check --deploy --fail-level WARNING
+
+$(PY):
+	"$$(bin/find-python)" -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(PY)
+	$(PIP) install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(PIP) install --quiet -r requirements-dev.txt
+	@touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+clean:
+	rm -rf $(VENV) test-artifacts staticfiles

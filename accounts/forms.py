@@ -1,0 +1,57 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+
+
+class SignupForm(forms.Form):
+    """Extra fields for allauth's sign-up form."""
+
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=60,
+        help_text=_("Shown to others instead of your e-mail address. A first name or a nickname is fine."),
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+    )
+
+    field_order = ["display_name", "email", "password1", "password2"]
+
+    def clean_display_name(self):
+        name = " ".join(self.cleaned_data["display_name"].split())
+        if not name:
+            raise forms.ValidationError(_("Please give a display name."))
+        if "@" in name:
+            raise forms.ValidationError(_("A display name cannot contain “@”, so it is never an e-mail address."))
+        return name
+
+    def signup(self, request, user):
+        user.display_name = self.cleaned_data["display_name"]
+        user.save(update_fields=["display_name"])
+
+
+class DisplayNameForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["display_name"]
+
+    def clean_display_name(self):
+        return SignupForm.clean_display_name(self)
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(label=_("I understand that this cannot be undone."))
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That password is not right."))
+        return password

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.account, name="account"),
+    path("export/", views.export_data, name="account_export"),
+    path("delete/", views.delete_account, name="account_delete"),
+]

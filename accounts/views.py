@@ -1,0 +1,50 @@
+from allauth.account.decorators import reauthentication_required
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import services
+from .forms import DeleteAccountForm, DisplayNameForm
+
+
+@login_required
+def account(request):
+    form = DisplayNameForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your display name is saved."))
+        return redirect("account")
+    return render(request, "accounts/account.html", {"form": form})
+
+
+@login_required
+@reauthentication_required
+def export_data(request):
+    """The person's data as a JSON file download."""
+    response = HttpResponse(
+        services.export_user_data_json(user=request.user), content_type="application/json; charset=utf-8"
+    )
+    stamp = timezone.now().strftime("%Y-%m-%d")
+    response["Content-Disposition"] = f'attachment; filename="dbt-self-help-data-{stamp}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def delete_account(request):
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.delete_account(user=request.user)
+        logout(request)
+        messages.success(request, _("Your account and your personal data have been deleted."))
+        return redirect("home")
+    return render(
+        request,
+        "accounts/delete.html",
+        {"form": form, "erasure": services.describe_erasure(), "export_url": reverse("account_export")},
+    )

@@ -1,0 +1,57 @@
+"""The production configuration, loaded in a fresh interpreter with production variables."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "SECRET_KEY": "x" * 20 + "a-long-secret-for-this-test-only-0123456789ABCDEFG",
+    "ALLOWED_HOSTS": "example.org",
+}
+
+
+def run_python(code, **overrides):
+    environ = {k: v for k, v in os.environ.items() if k not in ("DJANGO_DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")}
+    environ.update({"DJANGO_SETTINGS_MODULE": "dbtselfhelp.settings", **overrides})
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environ, capture_output=True, text=True)
+
+
+def test_production_settings_are_secure():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s;"
+        "print(s.DEBUG, s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE,"
+        " s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.PASSWORD_HASHERS[0].rsplit('.', 1)[1])"
+    )
+    result = run_python(code, **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "False", "__Host-sessionid", "__Host-csrftoken", "True", "True", "31536000", "Argon2PasswordHasher",
+    ]  # fmt: skip
+
+
+def test_check_deploy_prints_no_warning():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={**{k: v for k, v in os.environ.items() if k != "DJANGO_DEBUG"}, **PRODUCTION},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_start_without_secret_key_fails_loudly():
+    result = run_python("import django; django.setup()", DJANGO_DEBUG="0", ALLOWED_HOSTS="example.org")
+    assert result.returncode != 0
+    assert "SECRET_KEY is required" in result.stderr
+
+
+def test_production_start_without_allowed_hosts_fails_loudly():
+    result = run_python("import django; django.setup()", DJANGO_DEBUG="0", SECRET_KEY=PRODUCTION["SECRET_KEY"])
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS is required" in result.stderr
