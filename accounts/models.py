@@ -50,6 +50,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        permissions = [("moderate", _("Can moderate listings, reports, testimonials and applications"))]
 
     def __str__(self):
         return self.display_name or _("Member #%(id)s") % {"id": self.pk}
@@ -73,14 +74,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def is_moderator(self):
-        """Moderators are members of the Moderators group (or superusers)."""
-        if self.is_superuser:
-            return True
-        cached = getattr(self, "_is_moderator", None)
-        if cached is None:
-            cached = self.groups.filter(name=MODERATORS_GROUP).exists()
-            self._is_moderator = cached
-        return cached
+        """Moderators hold the accounts.moderate permission, given by the Moderators group."""
+        return self.is_active and self.has_perm("accounts.moderate")
 
 
 def user_display(user):

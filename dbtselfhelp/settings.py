@@ -224,6 +224,21 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # erase_user_data(user) in its privacy module; accounts calls them in this order.
 PRIVACY_MODULES = ["accounts.privacy", "lessons.privacy", "groups.privacy"]
 
+# Listings' freshness (days since a facilitator last confirmed): remind, mark, archive.
+LISTING_REMIND_DAYS = env_int("LISTING_REMIND_DAYS", 60)
+LISTING_STALE_DAYS = env_int("LISTING_STALE_DAYS", 90)
+LISTING_ARCHIVE_DAYS = env_int("LISTING_ARCHIVE_DAYS", 180)
+INVITATION_VALID_DAYS = 14
+REPORTS_PER_USER_PER_DAY = env_int("REPORTS_PER_USER_PER_DAY", 5)
+
+# Geocoding: offline (US ZIP codes, the gazetteer) first; a geopy geocoder only when named.
+# GEOCODER=nominatim needs GEOCODER_USER_AGENT; it is paced to one request a second
+# across processes through the cache.
+GEOCODER = env("GEOCODER", "")
+GEOCODER_USER_AGENT = env("GEOCODER_USER_AGENT", "")
+GEOCODER_DOMAIN = env("GEOCODER_DOMAIN", "nominatim.openstreetmap.org")
+GEOCODER_TIMEOUT = 2
+
 # E-mail.
 MAILERS = {"default": mailer_from_url(env("EMAIL_URL", "console://" if DEBUG else "smtp://localhost:25"))}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <noreply@localhost>")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
     path("groups/", include("groups.urls")),
+    path("moderation/", include("groups.moderation_urls")),
     path("", include("lessons.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,11 +1,55 @@
-"""What the groups app holds about a person (groups and join requests arrive with their issues)."""
+"""What the groups app holds about a person, for export and erasure."""
 
-ERASURE_SUMMARY = []
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from .models import FacilitatorInvitation, GroupFacilitator, ListingEvent, PeerGroup, Report
+
+ERASURE_SUMMARY = [
+    _("Your facilitator roles. A group you lead alone is archived; in a group with co-facilitators, "
+      "the longest-serving co-facilitator becomes its lead."),
+    _("Reports you sent: their text is removed and they no longer name you."),
+    _("Invitations sent to your e-mail address, and your name in listing histories."),
+]  # fmt: skip
 
 
 def export_user_data(user):
-    return {}
+    facilitations = GroupFacilitator.objects.filter(user=user).select_related("group")
+    return {
+        "facilitated_groups": [
+            {
+                "group": f.group.name,
+                "url": f.group.get_absolute_url(),
+                "role": f.role,
+                "status": f.group.status,
+                "since": f.added_at.isoformat(),
+            }
+            for f in facilitations
+        ],
+        "reports_sent": [
+            {"group": r.group.name, "reason": r.reason, "text": r.text, "status": r.status, "sent": r.created_at}
+            for r in Report.objects.filter(reporter=user).select_related("group")
+        ],
+        "facilitator_invitations": [
+            {"group": i.group.name, "sent": i.created_at, "accepted": i.accepted_at}
+            for i in FacilitatorInvitation.objects.filter(email__iexact=user.email).select_related("group")
+        ],
+    }
 
 
+@transaction.atomic
 def erase_user_data(user):
-    pass
+    for facilitation in GroupFacilitator.objects.filter(user=user, role=GroupFacilitator.Role.LEAD):
+        group = facilitation.group
+        successor = group.facilitators.exclude(user=user).order_by("added_at").first()
+        if successor:
+            successor.role = GroupFacilitator.Role.LEAD
+            successor.save(update_fields=["role"])
+        elif group.status != PeerGroup.Status.ARCHIVED:
+            group.status = PeerGroup.Status.ARCHIVED
+            group.save(update_fields=["status", "updated_at"])
+            ListingEvent.objects.create(group=group, action=ListingEvent.Action.ARCHIVED, note="Facilitator left")
+    GroupFacilitator.objects.filter(user=user).delete()
+    Report.objects.filter(reporter=user).update(reporter=None, text="")
+    FacilitatorInvitation.objects.filter(email__iexact=user.email).delete()
+    ListingEvent.objects.filter(actor=user).update(actor=None)

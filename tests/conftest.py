@@ -2,7 +2,7 @@
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 
 from accounts.models import MODERATORS_GROUP, User
@@ -28,6 +28,7 @@ def make_user(email, display_name, *, verified=True, moderator=False, **extra):
     EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
     if moderator:
         group, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
+        group.permissions.add(Permission.objects.get(codename="moderate", content_type__app_label="accounts"))
         user.groups.add(group)
     return user
 
@@ -61,3 +62,65 @@ def moderator(db):
 def member_client(client, member):
     client.force_login(member)
     return client
+
+
+def make_group(facilitator=None, *, meetings=None, **overrides):
+    """A published, public, in-person group in Manhattan meeting Tuesdays 7-8:30 pm, unless told otherwise."""
+    from datetime import time
+
+    from django.utils import timezone
+
+    from groups.models import GroupFacilitator, MeetingTime, PeerGroup
+
+    fields = {
+        "name": "Harlem Skills Circle",
+        "description": "We practise one skill a week.\n\nNewcomers who have finished a DBT program are welcome.",
+        "status": PeerGroup.Status.PUBLISHED,
+        "format": PeerGroup.Format.IN_PERSON,
+        "contact_name": "Fran",
+        "venue": "Riverside Library, Room 2",
+        "address": "127 West 125th Street",
+        "town": "New York",
+        "region": "NY",
+        "postal_code": "10027",
+        "country": "US",
+        "latitude": 40.8116,
+        "longitude": -73.955,
+        "time_zone": "America/New_York",
+        "last_confirmed_at": timezone.now(),
+    }
+    fields.update(overrides)
+    group = PeerGroup.objects.create(**fields)
+    for meeting in meetings if meetings is not None else [{"weekday": 1, "start": time(19), "end": time(20, 30)}]:
+        MeetingTime.objects.create(group=group, **meeting)
+    if facilitator is not None:
+        GroupFacilitator.objects.create(group=group, user=facilitator, role=GroupFacilitator.Role.LEAD)
+    if group.status == PeerGroup.Status.PUBLISHED:
+        group.review_snapshot = group.snapshot()
+        group.save(update_fields=["review_snapshot"])
+    return group
+
+
+@pytest.fixture
+def group(facilitator):
+    return make_group(facilitator)
+
+
+@pytest.fixture
+def private_group(facilitator):
+    return make_group(
+        facilitator,
+        name="Quiet Harbour Group",
+        location_privacy="members",
+        format="hybrid",
+        venue="St Brigid's Parish Hall",
+        address="99 Secret Lane",
+        postal_code="10027",
+        meeting_url="https://meet.example.org/quiet-harbour-secret",
+    )
+
+
+@pytest.fixture
+def other_group(other_facilitator):
+    return make_group(other_facilitator, name="Brooklyn Wise Mind", town="Brooklyn", postal_code="11201",
+                      latitude=40.6943, longitude=-73.9918)  # fmt: skip

@@ -3,7 +3,9 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Everything `make run` needs after migrating: demo accounts (and, as they exist, places and groups)."
+    help = "Everything `make run` needs after migrating: the gazetteer, demo accounts and demo groups. Idempotent."
 
     def handle(self, *args, **options):
+        call_command("load_places", stdout=self.stdout)
         call_command("demo_accounts", stdout=self.stdout)
+        call_command("load_demo_groups", stdout=self.stdout)

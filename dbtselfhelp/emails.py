@@ -1,0 +1,63 @@
+"""Templated e-mail, sent through Django's tasks framework.
+
+The message is rendered in the request (templates/emails/<name>.txt, optional .html and
+_subject.txt) and handed to a task. With the immediate backend the task runs at once; a
+deployment can configure a queue and run a worker. A mail server that fails is logged,
+never raised to the person whose request caused the e-mail.
+"""
+
+import logging
+from functools import cache
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.tasks import task
+from django.template import Context, Engine, TemplateDoesNotExist
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+
+@cache
+def _text_engine():
+    """Templates for plain-text parts and subjects: same folders, no HTML escaping."""
+    return Engine(
+        dirs=[settings.BASE_DIR / "templates"],
+        app_dirs=True,
+        autoescape=False,
+        libraries={"i18n": "django.templatetags.i18n"},
+    )
+
+
+def render_text(name, context):
+    return _text_engine().get_template(name).render(Context(context))
+
+
+@task
+def deliver_email(*, subject, body, html, to, reply_to=None):
+    message = EmailMultiAlternatives(subject=subject, body=body, to=to, reply_to=reply_to or None)
+    if html:
+        message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def send_templated_email(*, template, to, context=None, reply_to=None):
+    """Render emails/<template> for each address in `to` and queue it. Never raises on send."""
+    recipients = [address for address in to if address]
+    if not recipients:
+        return
+    context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **(context or {})}
+    subject = " ".join(render_text(f"emails/{template}_subject.txt", context).split())
+    body = render_text(f"emails/{template}.txt", context)
+    try:
+        html = render_to_string(f"emails/{template}.html", context)
+    except TemplateDoesNotExist:
+        html = render_to_string("emails/layout.html", {**context, "subject": subject, "text": body})
+    for address in recipients:
+        try:
+            deliver_email.enqueue(
+                subject=f"[{settings.SITE_NAME}] {subject}", body=body, html=html, to=[address], reply_to=reply_to
+            )
+        except Exception:
+            # Immediate backend: the send itself failed. The caller's work is already saved.
+            logger.exception("E-mail %s could not be sent", template)

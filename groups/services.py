@@ -1,0 +1,298 @@
+"""Writes that touch several models or send e-mail: the life of a listing.
+
+Views call these; none of this lives in signals, form.save() tricks or views.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from dbtselfhelp.emails import send_templated_email
+
+from . import geocoding
+from .models import FacilitatorInvitation, GroupFacilitator, ListingEvent, PeerGroup, Report
+
+Action = ListingEvent.Action
+
+
+def _record(group, action, *, by=None, note="", changes=None):
+    return ListingEvent.objects.create(group=group, actor=by, action=action, note=note, changes=changes or [])
+
+
+def _facilitator_emails(group):
+    return list(group.facilitators.values_list("user__email", flat=True))
+
+
+def _moderator_emails():
+    User = get_user_model()
+    return list(
+        User.objects.filter(is_active=True, groups__permissions__codename="moderate")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+
+
+def _absolute(path):
+    return f"{settings.SITE_URL}{path}"
+
+
+def place_group(group):
+    """Fill in coordinates and time zone from the address when the facilitator left them empty."""
+    if group.meets_in_person and (group.latitude is None or group.longitude is None):
+        location = geocoding.locate_listing(
+            address=group.address,
+            town=group.town,
+            region=group.region,
+            postal_code=group.postal_code,
+            country=group.country,
+        )
+        if location:
+            group.latitude, group.longitude = location.latitude, location.longitude
+            group.location_source = location.source
+            if not group.time_zone and location.time_zone:
+                group.time_zone = location.time_zone
+    if not group.time_zone and group.latitude is not None and group.longitude is not None:
+        group.time_zone = geocoding.time_zone_at(group.latitude, group.longitude)
+
+
+@transaction.atomic
+def group_create(*, group, meeting_formset, audiences, by):
+    """A new listing, saved as a draft, with its creator as lead facilitator."""
+    group.status = PeerGroup.Status.DRAFT
+    group.last_confirmed_at = timezone.now()
+    place_group(group)
+    group.save()
+    group.audiences.set(audiences)
+    meeting_formset.instance = group
+    meeting_formset.save()
+    GroupFacilitator.objects.create(group=group, user=by, role=GroupFacilitator.Role.LEAD)
+    _record(group, Action.CREATED, by=by)
+    return group
+
+
+@transaction.atomic
+def group_update(*, group, meeting_formset, audiences, by):
+    """Save a facilitator's edit. An edit also confirms the listing is current.
+
+    A published listing stays published (people rely on it) but goes to the moderators'
+    "changed" queue with what changed since it was last reviewed."""
+    place_group(group)
+    group.last_confirmed_at = timezone.now()
+    group.reminder_sent_at = None
+    group.save()
+    group.audiences.set(audiences)
+    meeting_formset.save()
+    changes = group.changes_since_review() if group.status == PeerGroup.Status.PUBLISHED else []
+    if group.status == PeerGroup.Status.PUBLISHED:
+        group.has_unreviewed_changes = bool(changes)
+        group.save(update_fields=["has_unreviewed_changes"])
+    _record(group, Action.EDITED, by=by, changes=[[label, str(old), str(new)] for label, old, new in changes])
+    return group
+
+
+@transaction.atomic
+def group_submit(*, group, by):
+    if group.status not in (PeerGroup.Status.DRAFT, PeerGroup.Status.REJECTED, PeerGroup.Status.ARCHIVED):
+        return False
+    group.status = PeerGroup.Status.PENDING
+    group.submitted_at = timezone.now()
+    group.save(update_fields=["status", "submitted_at", "updated_at"])
+    _record(group, Action.SUBMITTED, by=by)
+    send_templated_email(
+        template="listing_submitted",
+        to=_moderator_emails(),
+        context={"group": group, "url": _absolute(reverse("moderation_group", args=[group.slug]))},
+    )
+    return True
+
+
+def _mark_reviewed(group, by):
+    group.reviewed_at = timezone.now()
+    group.reviewed_by = by
+    group.review_snapshot = group.snapshot()
+    group.has_unreviewed_changes = False
+
+
+@transaction.atomic
+def group_approve(*, group, by, note=""):
+    """Publish a pending listing, or accept the changes to a published one."""
+    was_published = group.status == PeerGroup.Status.PUBLISHED
+    group.status = PeerGroup.Status.PUBLISHED
+    group.rejection_reason = ""
+    _mark_reviewed(group, by)
+    group.save()
+    _record(group, Action.CHANGES_REVIEWED if was_published else Action.APPROVED, by=by, note=note)
+    if not was_published:
+        send_templated_email(
+            template="listing_approved",
+            to=_facilitator_emails(group),
+            context={"group": group, "url": _absolute(group.get_absolute_url())},
+        )
+
+
+@transaction.atomic
+def group_reject(*, group, by, reason):
+    group.status = PeerGroup.Status.REJECTED
+    group.rejection_reason = reason
+    _mark_reviewed(group, by)
+    group.save()
+    _record(group, Action.REJECTED, by=by, note=reason)
+    send_templated_email(
+        template="listing_rejected",
+        to=_facilitator_emails(group),
+        context={"group": group, "reason": reason, "url": _absolute(reverse("group_edit", args=[group.slug]))},
+    )
+
+
+@transaction.atomic
+def group_unpublish(*, group, by, reason):
+    group.status = PeerGroup.Status.DRAFT
+    group.has_unreviewed_changes = False
+    group.save(update_fields=["status", "has_unreviewed_changes", "updated_at"])
+    _record(group, Action.UNPUBLISHED, by=by, note=reason)
+    send_templated_email(
+        template="listing_unpublished",
+        to=_facilitator_emails(group),
+        context={"group": group, "reason": reason, "url": _absolute(reverse("group_edit", args=[group.slug]))},
+    )
+
+
+@transaction.atomic
+def group_archive(*, group, by=None, reason=""):
+    group.status = PeerGroup.Status.ARCHIVED
+    group.has_unreviewed_changes = False
+    group.save(update_fields=["status", "has_unreviewed_changes", "updated_at"])
+    _record(group, Action.ARCHIVED, by=by, note=reason)
+
+
+@transaction.atomic
+def group_confirm(*, group, by):
+    """'This listing is still correct.'"""
+    group.last_confirmed_at = timezone.now()
+    group.reminder_sent_at = None
+    group.save(update_fields=["last_confirmed_at", "reminder_sent_at", "updated_at"])
+    _record(group, Action.CONFIRMED, by=by)
+
+
+# --- Facilitators ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def facilitator_invite(*, group, email, by):
+    email = email.strip().lower()
+    FacilitatorInvitation.objects.filter(group=group, email=email, accepted_at__isnull=True).delete()
+    invitation = FacilitatorInvitation.objects.create(group=group, email=email, invited_by=by)
+    send_templated_email(
+        template="facilitator_invitation",
+        to=[email],
+        context={
+            "group": group,
+            "inviter": by,
+            "url": _absolute(reverse("invitation_accept", args=[invitation.token])),
+            "days": settings.INVITATION_VALID_DAYS,
+        },
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation, user):
+    group = invitation.group
+    GroupFacilitator.objects.get_or_create(group=group, user=user, defaults={"role": GroupFacilitator.Role.CO})
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    _record(group, Action.FACILITATOR_ADDED, by=user, note=user.display_name)
+    send_templated_email(
+        template="facilitator_joined",
+        to=[email for email in _facilitator_emails(group) if email != user.email],
+        context={
+            "group": group,
+            "facilitator": user,
+            "url": _absolute(reverse("group_facilitators", args=[group.slug])),
+        },
+    )
+
+
+@transaction.atomic
+def facilitator_remove(*, facilitation, by):
+    group = facilitation.group
+    name = facilitation.user.display_name
+    facilitation.delete()
+    _record(group, Action.FACILITATOR_REMOVED, by=by, note=name)
+
+
+# --- Reports -----------------------------------------------------------------------------
+
+
+class ReportLimitReached(Exception):
+    pass
+
+
+@transaction.atomic
+def report_create(*, group, by, reason, text):
+    since = timezone.now() - timedelta(days=1)
+    if Report.objects.filter(reporter=by, created_at__gte=since).count() >= settings.REPORTS_PER_USER_PER_DAY:
+        raise ReportLimitReached
+    report = Report.objects.create(group=group, reporter=by, reason=reason, text=text)
+    send_templated_email(
+        template="report_received",
+        to=_moderator_emails(),
+        context={"report": report, "group": group, "url": _absolute(reverse("moderation"))},
+    )
+    return report
+
+
+@transaction.atomic
+def report_close(*, report, by, resolved=True, note=""):
+    report.status = Report.Status.RESOLVED if resolved else Report.Status.DISMISSED
+    report.resolved_by = by
+    report.resolved_at = timezone.now()
+    report.save(update_fields=["status", "resolved_by", "resolved_at"])
+    action = Action.REPORT_RESOLVED if resolved else Action.REPORT_DISMISSED
+    _record(report.group, action, by=by, note=note or report.get_reason_display())
+
+
+# --- Freshness ----------------------------------------------------------------------------
+
+
+def sweep_listings(*, now=None):
+    """Remind at 60 days, mark (by date alone) at 90, archive at 180. Idempotent.
+
+    Returns counts {"reminded": n, "archived": n}."""
+    now = now or timezone.now()
+    published = PeerGroup.objects.published()
+    counts = {"reminded": 0, "archived": 0}
+
+    archive_before = now - timedelta(days=settings.LISTING_ARCHIVE_DAYS)
+    for group in published.filter(last_confirmed_at__lte=archive_before):
+        group_archive(group=group, reason=f"Not confirmed for {settings.LISTING_ARCHIVE_DAYS} days")
+        send_templated_email(
+            template="listing_archived",
+            to=_facilitator_emails(group),
+            context={"group": group, "days": settings.LISTING_ARCHIVE_DAYS, "url": _absolute(reverse("group_manage"))},
+        )
+        counts["archived"] += 1
+
+    remind_before = now - timedelta(days=settings.LISTING_REMIND_DAYS)
+    for group in published.filter(last_confirmed_at__lte=remind_before, reminder_sent_at__isnull=True):
+        with transaction.atomic():
+            group.reminder_sent_at = now
+            group.save(update_fields=["reminder_sent_at"])
+            _record(group, Action.REMINDED)
+        send_templated_email(
+            template="listing_reminder",
+            to=_facilitator_emails(group),
+            context={
+                "group": group,
+                "days": group.days_since_confirmed(now),
+                "stale_days": settings.LISTING_STALE_DAYS,
+                "archive_days": settings.LISTING_ARCHIVE_DAYS,
+                "url": _absolute(group.get_absolute_url()),
+            },
+        )
+        counts["reminded"] += 1
+    return counts

@@ -1,0 +1,31 @@
+from django import template
+from django.templatetags.tz import do_timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+register = template.Library()
+
+
+@register.filter
+def in_zone(value, zone):
+    """An aware datetime shown in the given zone (a ZoneInfo or an IANA name). Uses Django's
+    own `timezone` filter, which also stops later filters converting it back to UTC."""
+    if value is None or not zone:
+        return value
+    return do_timezone(value, zone)
+
+
+@register.filter
+def confirmed_ago(days):
+    if days is None:
+        return ""
+    if days <= 0:
+        return _("today")
+    return ngettext("%(n)d day ago", "%(n)d days ago", days) % {"n": days}
+
+
+@register.simple_tag
+def status_badge(group):
+    from django.utils.html import format_html
+
+    return format_html('<span class="badge badge--{}">{}</span>', group.status, group.get_status_display())

@@ -1,0 +1,158 @@
+"""A group's public page, and the facilitator's tools for its listing."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lessons.markdown import render_markdown
+
+from .. import services
+from ..access import get_group_for_facilitator, get_visible_group, verified_member_required
+from ..forms import GroupForm, MeetingTimeFormSet, NoticeForm, ReportForm
+from ..jsonld import as_script, group_jsonld
+from ..models import GroupFacilitator, Notice, PeerGroup
+
+
+def group_list(request):
+    """All published groups, A to Z. (The search by place replaces this listing.)"""
+    groups = PeerGroup.objects.published().for_cards().order_by("name")
+    page = Paginator(groups, 20).get_page(request.GET.get("page"))
+    return render(request, "groups/group_list.html", {"page": page, "near": request.GET.get("near", "")[:200]})
+
+
+def group_detail(request, slug):
+    group = get_visible_group(request, slug)
+    group = (
+        PeerGroup.objects.for_cards()
+        .prefetch_related(
+            Prefetch("facilitators", queryset=GroupFacilitator.objects.select_related("user")),
+        )
+        .get(pk=group.pk)
+    )
+    is_facilitator = group.is_facilitator(request.user)
+    is_moderator = request.user.is_authenticated and request.user.is_moderator
+    context = {
+        "group": group,
+        "description": render_markdown(group.description),
+        "next_meeting": group.next_meeting(),
+        "show_private": group.can_see_private_details(request.user),
+        "is_facilitator": is_facilitator,
+        "is_moderator": is_moderator,
+        "jsonld": as_script(group_jsonld(group, url=request.build_absolute_uri(group.get_absolute_url())))
+        if group.status == PeerGroup.Status.PUBLISHED
+        else "",
+        "history": group.events.select_related("actor")[:20] if (is_facilitator or is_moderator) else None,
+    }
+    return render(request, "groups/group_detail.html", context)
+
+
+def _save_group_form(request, *, group=None):
+    creating = group is None
+    group = group or PeerGroup(contact_name=request.user.display_name)
+    form = GroupForm(request.POST or None, instance=group, prefix="group")
+    formset = MeetingTimeFormSet(request.POST or None, instance=group, prefix="meetings")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        group = form.save(commit=False)
+        audiences = form.cleaned_data["audiences"]
+        if creating:
+            services.group_create(group=group, meeting_formset=formset, audiences=audiences, by=request.user)
+            messages.success(request, _("Your listing is saved as a draft. Submit it for review when it is ready."))
+        else:
+            services.group_update(group=group, meeting_formset=formset, audiences=audiences, by=request.user)
+            messages.success(request, _("Your changes are saved."))
+        return redirect(group)
+    if request.method == "POST":
+        messages.error(request, _("Please correct the errors below."))
+    return render(
+        request,
+        "groups/group_form.html",
+        {"form": form, "formset": formset, "group": None if creating else group},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@verified_member_required
+def group_create(request):
+    return _save_group_form(request)
+
+
+@verified_member_required
+def group_edit(request, slug):
+    return _save_group_form(request, group=get_group_for_facilitator(request, slug))
+
+
+@require_POST
+@verified_member_required
+def group_submit(request, slug):
+    group = get_group_for_facilitator(request, slug)
+    if services.group_submit(group=group, by=request.user):
+        messages.success(request, _("Submitted. A moderator will review the listing, usually within a few days."))
+    else:
+        messages.info(request, _("This listing is not a draft, so there is nothing to submit."))
+    return redirect(group)
+
+
+@require_POST
+@verified_member_required
+def group_confirm(request, slug):
+    group = get_group_for_facilitator(request, slug)
+    services.group_confirm(group=group, by=request.user)
+    messages.success(request, _("Thank you. The listing is marked as confirmed today."))
+    if request.POST.get("next") == "manage":
+        return redirect("group_manage")
+    return redirect(group)
+
+
+@verified_member_required
+def group_notices(request, slug):
+    group = get_group_for_facilitator(request, slug)
+    form = NoticeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        notice = form.save(commit=False)
+        notice.group, notice.created_by = group, request.user
+        notice.save()
+        messages.success(request, _("The notice is posted on the group page."))
+        return redirect("group_notices", slug=group.slug)
+    notices = group.notices.filter(date__gte=timezone.now().date())
+    return render(
+        request,
+        "groups/notices.html",
+        {"group": group, "form": form, "notices": notices},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@verified_member_required
+def notice_delete(request, slug, pk):
+    group = get_group_for_facilitator(request, slug)
+    notice = get_object_or_404(Notice, pk=pk, group=group)
+    notice.delete()
+    messages.success(request, _("The notice is removed."))
+    return redirect("group_notices", slug=group.slug)
+
+
+@verified_member_required
+def group_report(request, slug):
+    group = get_visible_group(request, slug)
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_create(
+                group=group, by=request.user, reason=form.cleaned_data["reason"], text=form.cleaned_data["text"]
+            )
+        except services.ReportLimitReached:
+            messages.error(request, _("You have sent several reports today. Please try again tomorrow."))
+            return render(request, "groups/report_form.html", {"group": group, "form": form}, status=429)
+        messages.success(request, _("Thank you. A moderator will look at your report."))
+        return redirect(group)
+    return render(
+        request,
+        "groups/report_form.html",
+        {"group": group, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -1,0 +1,147 @@
+import json
+import re
+
+from django.urls import reverse
+
+from tests.conftest import make_user
+
+SECRETS = ["99 Secret Lane", "St Brigid", "10027", "meet.example.org", "quiet-harbour-secret"]
+
+
+def jsonld(body):
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', body, re.S)
+    return json.loads(match.group(1))
+
+
+def test_group_page_shows_what_a_visitor_needs(client, group):
+    response = client.get(group.get_absolute_url())
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert group.name in body
+    assert "In person" in body
+    assert "Every Tuesday, 7:00 PM–8:30 PM" in body
+    next_meeting = re.search(r'<p class="next-meeting">(.*?)</p>', body, re.S).group(1)
+    assert "Tuesday" in next_meeting and "7:00 PM" in next_meeting  # in the group's zone, not UTC
+    assert "127 West 125th Street" in body  # a public group's address is public
+    assert "Riverside Library, Room 2" in body
+    assert "Fran" in body  # the facilitator's display name
+    assert "fran@example.org" not in body  # never an e-mail address
+    assert "Details last confirmed today" in body
+    assert reverse("group_report", args=[group.slug]) in body
+    assert "<p>Newcomers who have finished" in body  # paragraphs from plain text
+
+
+def test_private_group_details_appear_nowhere_in_the_public_page(client, private_group):
+    body = client.get(private_group.get_absolute_url()).content.decode()
+    for secret in SECRETS:
+        assert secret not in body, secret
+    assert "New York, NY" in body
+    assert "The exact address is shared with approved members." in body
+    assert "The meeting link is shared with approved members." in body
+
+
+def test_private_group_details_are_hidden_from_other_members_and_moderators(client, private_group, member, moderator):
+    for user in (member, moderator, make_user("z@example.org", "Zed")):
+        client.force_login(user)
+        body = client.get(private_group.get_absolute_url()).content.decode()
+        for secret in ("99 Secret Lane", "St Brigid", "quiet-harbour-secret"):
+            assert secret not in body, (user, secret)
+
+
+def test_the_groups_facilitator_sees_the_private_details(client, private_group, facilitator):
+    client.force_login(facilitator)
+    body = client.get(private_group.get_absolute_url()).content.decode()
+    assert "99 Secret Lane" in body
+    assert "https://meet.example.org/quiet-harbour-secret" in body
+
+
+def test_jsonld_uses_public_fields_only(client, private_group):
+    data = jsonld(client.get(private_group.get_absolute_url()).content.decode())
+    assert data["@type"] == "EventSeries"
+    assert data["name"] == "Quiet Harbour Group"
+    text = json.dumps(data)
+    for secret in SECRETS:
+        assert secret not in text, secret
+    place = data["location"][0]
+    assert place["address"]["addressLocality"] == "New York"
+    assert place["geo"]["latitude"] == private_group.public_latitude
+    assert place["geo"]["latitude"] != private_group.latitude
+    assert data["eventSchedule"][0]["byDay"] == "https://schema.org/Tuesday"
+    assert data["eventSchedule"][0]["scheduleTimezone"] == "America/New_York"
+
+
+def test_jsonld_of_a_public_group_has_its_address(client, group):
+    data = jsonld(client.get(group.get_absolute_url()).content.decode())
+    assert data["location"]["address"]["streetAddress"] == "127 West 125th Street"
+
+
+def test_jsonld_cannot_be_broken_out_of(client, facilitator):
+    from tests.conftest import make_group
+
+    group = make_group(facilitator, name="</script><script>alert(1)</script>")
+    body = client.get(group.get_absolute_url()).content.decode()
+    assert "<script>alert(1)" not in body
+
+
+def test_description_markdown_is_sanitised(client, facilitator):
+    from tests.conftest import make_group
+
+    group = make_group(
+        facilitator,
+        description='Hello <script>alert(1)</script> <img src=x onerror="alert(2)"> [x](javascript:alert(3))',
+    )
+    body = client.get(group.get_absolute_url()).content.decode()
+    main = body[body.index("<main") :]
+    assert "<script>alert" not in main
+    assert "onerror" not in main
+    assert "javascript:" not in main
+
+
+def test_private_point_is_a_stable_offset_of_one_to_two_km(private_group):
+    from math import asin, cos, radians, sin, sqrt
+
+    def km(lat1, lng1, lat2, lng2):
+        a = (
+            sin(radians(lat2 - lat1) / 2) ** 2
+            + cos(radians(lat1)) * cos(radians(lat2)) * sin(radians(lng2 - lng1) / 2) ** 2
+        )
+        return 2 * 6371 * asin(sqrt(a))
+
+    distance = km(
+        private_group.latitude, private_group.longitude, private_group.public_latitude, private_group.public_longitude
+    )
+    assert 0.9 <= distance <= 2.1
+    before = (private_group.public_latitude, private_group.public_longitude)
+    private_group.save()
+    private_group.refresh_from_db()
+    assert (private_group.public_latitude, private_group.public_longitude) == before
+
+
+def test_notices_show_until_their_date_passes(client, group):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from groups.models import Notice
+
+    today = timezone.now().date()
+    Notice.objects.create(group=group, date=today + timedelta(days=3), text="No meeting: holiday", cancels_meeting=True)
+    Notice.objects.create(group=group, date=today - timedelta(days=3), text="Old news")
+    body = client.get(group.get_absolute_url()).content.decode()
+    assert "No meeting: holiday" in body
+    assert "Old news" not in body
+
+
+def test_group_page_query_count_is_fixed(client, group, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        assert client.get(group.get_absolute_url()).status_code == 200
+
+
+def test_unknown_group_is_404(client, db):
+    assert client.get(reverse("group_detail", args=["no-such-group"])).status_code == 404
+
+
+def test_group_cards_show_the_next_meeting_in_the_groups_zone(client, group):
+    body = client.get(reverse("group_list")).content.decode()
+    card = re.search(r'<p class="group-card__next">(.*?)</p>', body, re.S).group(1)
+    assert "Tuesday" in card and "7:00 PM" in card and "America/New_York" in card
