@@ -238,7 +238,7 @@ def load_demo_groups(*, seed=2026, published=320, lead_user=None):
             points[key] = (_point(town, region, country, postal_code), _time_zone(town, region, country, postal_code))
         (lat, lng), zone = points[key]
         group_format = rng.choices(list(PeerGroup.Format), weights=[3, 1, 1])[0]
-        private = rng.random() < 0.2 and group_format != PeerGroup.Format.ONLINE
+        private = rng.random() < 0.26 and group_format != PeerGroup.Format.ONLINE
         day_name = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
         meetings = _meetings(rng)
         name = rng.choice(NAME_PATTERNS).format(town=town, area=rng.choice(AREAS), day=day_name[meetings[0]["weekday"]])
@@ -387,7 +387,9 @@ def generate_groups(*, count, seed=1, batch_size=2000, countries=("US", "GB")):
             meetings = []
             for group in created:
                 for meeting in _meetings(rng):
-                    meetings.append(MeetingTime(group=group, **meeting))
+                    row = MeetingTime(group=group, **meeting)
+                    row.utc_minute_of_week = row.compute_utc_minute_of_week(group.tz)
+                    meetings.append(row)
             MeetingTime.objects.bulk_create(meetings)
             GroupFacilitator.objects.bulk_create(
                 [GroupFacilitator(group=group, user=lead, role=GroupFacilitator.Role.LEAD) for group in created]

@@ -1,9 +1,9 @@
 from django.urls import path
 
-from .views import facilitators, listing
+from .views import facilitators, listing, search
 
 urlpatterns = [
-    path("", listing.group_list, name="group_list"),
+    path("", search.group_search, name="group_list"),
     path("new/", listing.group_create, name="group_create"),
     path("manage/", facilitators.manage, name="group_manage"),
     path("invitations/<str:token>/", facilitators.invitation_accept, name="invitation_accept"),

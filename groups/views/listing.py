@@ -1,7 +1,6 @@
 """A group's public page, and the facilitator's tools for its listing."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,18 +16,12 @@ from ..jsonld import as_script, group_jsonld
 from ..models import GroupFacilitator, Notice, PeerGroup
 
 
-def group_list(request):
-    """All published groups, A to Z. (The search by place replaces this listing.)"""
-    groups = PeerGroup.objects.published().for_cards().order_by("name")
-    page = Paginator(groups, 20).get_page(request.GET.get("page"))
-    return render(request, "groups/group_list.html", {"page": page, "near": request.GET.get("near", "")[:200]})
-
-
 def group_detail(request, slug):
     group = get_visible_group(request, slug)
     group = (
         PeerGroup.objects.for_cards()
         .prefetch_related(
+            "audiences",
             Prefetch("facilitators", queryset=GroupFacilitator.objects.select_related("user")),
         )
         .get(pk=group.pk)

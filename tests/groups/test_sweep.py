@@ -46,7 +46,8 @@ def test_at_90_days_the_listing_is_marked_in_lists_and_on_its_page(client, group
     sweep()
     page = client.get(group.get_absolute_url()).content.decode()
     assert "Not confirmed recently" in page
-    listing = client.get(reverse("group_list")).content.decode()
+    listing = client.get(reverse("group_list"), {"near": "10027"}).content.decode()
+    assert group.name in listing
     assert "Not confirmed recently" in listing
 
 

@@ -1,0 +1,171 @@
+"""The search's filters (django-filter) and the location part of the search form."""
+
+import math
+import zoneinfo
+from datetime import time
+
+import django_filters
+from django import forms
+from django.core.cache import cache
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from lessons.models import SkillModule
+
+from .models import LANGUAGES, WEEKDAYS, Audience, MeetingTime, PeerGroup
+
+TIMES_OF_DAY = [("morning", _("Morning (before noon)")), ("afternoon", _("Afternoon (noon to 5 pm)")),
+                ("evening", _("Evening (after 5 pm)"))]  # fmt: skip
+TIME_RANGES = {
+    "morning": (time(0), time(12)),
+    "afternoon": (time(12), time(17)),
+    "evening": (time(17), time(23, 59, 59)),
+}
+MAX_RADIUS = 250
+
+
+def _cached_choices(key, queryset_values):
+    """Slug choices for modules and audiences, cached so validating them costs no query."""
+    choices = cache.get(key)
+    if choices is None:
+        choices = list(queryset_values())
+        cache.set(key, choices, 300)
+    return choices
+
+
+def module_choices():
+    return _cached_choices("choices:modules", lambda: SkillModule.objects.values_list("slug", "name"))
+
+
+def audience_choices():
+    return _cached_choices("choices:audiences", lambda: Audience.objects.values_list("slug", "name"))
+
+
+class SearchFiltersForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""
+
+
+class GroupFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Words in the name or description"), method="filter_words", max_length=100)
+    day = django_filters.MultipleChoiceFilter(
+        label=_("Day"), choices=WEEKDAYS, method="filter_day", widget=forms.CheckboxSelectMultiple
+    )
+    time = django_filters.MultipleChoiceFilter(
+        label=_("Time of day"), choices=TIMES_OF_DAY, method="filter_time", widget=forms.CheckboxSelectMultiple
+    )
+    format = django_filters.ChoiceFilter(label=_("Format"), choices=PeerGroup.Format.choices, empty_label=_("Any"))
+    language = django_filters.ChoiceFilter(label=_("Language"), choices=LANGUAGES, empty_label=_("Any"))
+    module = django_filters.ChoiceFilter(
+        label=_("Skill module"), choices=module_choices, field_name="module__slug", empty_label=_("Any")
+    )
+    audience = django_filters.ChoiceFilter(
+        label=_("Especially for"), choices=audience_choices, method="filter_audience", empty_label=_("Anyone")
+    )
+    accessible = django_filters.BooleanFilter(
+        label=_("Step-free / wheelchair accessible"),
+        field_name="wheelchair_accessible",
+        widget=forms.CheckboxInput,
+        method="filter_true",
+    )
+    open = django_filters.BooleanFilter(
+        label=_("Taking new members"),
+        field_name="accepting_new_members",
+        widget=forms.CheckboxInput,
+        method="filter_true",
+    )
+
+    class Meta:
+        model = PeerGroup
+        fields = []
+        form = SearchFiltersForm
+
+    def filter_words(self, queryset, name, value):
+        words = value.split()[:6]
+        for word in words:
+            queryset = queryset.filter(Q(name__icontains=word) | Q(description__icontains=word))
+        return queryset
+
+    def filter_day(self, queryset, name, value):
+        days = [int(v) for v in value]
+        return queryset.filter(Exists(MeetingTime.objects.filter(group=OuterRef("pk"), weekday__in=days)))
+
+    def filter_time(self, queryset, name, value):
+        ranges = Q()
+        for slot in value:
+            low, high = TIME_RANGES[slot]
+            ranges |= Q(start__gte=low, start__lt=high) if slot != "evening" else Q(start__gte=low)
+        return queryset.filter(Exists(MeetingTime.objects.filter(ranges, group=OuterRef("pk"))))
+
+    def filter_audience(self, queryset, name, value):
+        return queryset.filter(
+            Exists(PeerGroup.audiences.through.objects.filter(peergroup=OuterRef("pk"), audience__slug=value))
+        )
+
+    def filter_true(self, queryset, name, value):
+        # An unticked box means "any", not "only those without it".
+        return queryset.filter(**{name: True}) if value else queryset
+
+
+class LocationForm(forms.Form):
+    """Where to search: what was typed, or the browser's coordinates, and how far."""
+
+    near = forms.CharField(label=_("ZIP code, postcode or town"), max_length=200, required=False, strip=True)
+    lat = forms.FloatField(min_value=-90, max_value=90, required=False, widget=forms.HiddenInput)
+    lng = forms.FloatField(min_value=-180, max_value=180, required=False, widget=forms.HiddenInput)
+    radius = forms.FloatField(
+        label=_("Within"), min_value=1, max_value=MAX_RADIUS, required=False,
+        widget=forms.Select,
+    )  # fmt: skip
+    units = forms.ChoiceField(label=_("Units"), choices=[("mi", _("miles")), ("km", _("km"))], required=False)
+    tz = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
+
+    RADIUS_CHOICES = (5, 10, 25, 50, 100, 250)
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.label_suffix = ""
+        choices = [(r, str(r)) for r in self.RADIUS_CHOICES]
+        current = (data or {}).get("radius")
+        try:
+            value = float(current) if current else None
+        except ValueError:
+            value = None
+        if value is not None and math.isfinite(value) and 1 <= value <= MAX_RADIUS and value not in self.RADIUS_CHOICES:
+            choices.append((current, current))
+        self.fields["radius"].widget.choices = choices
+
+    def show_defaults(self, *, radius, units):
+        """Display the radius and units the search actually used, when the URL left them out."""
+        if self.data is not None and hasattr(self.data, "_mutable"):
+            self.data = self.data.copy()
+            self.data.setdefault("radius", str(radius))
+            self.data["units"] = units
+
+    def clean_near(self):
+        near = self.cleaned_data["near"]
+        if any(ord(ch) < 32 for ch in near):
+            raise forms.ValidationError(_("Please type a town or a ZIP code."))
+        return near
+
+    def clean_tz(self):
+        zone = self.cleaned_data["tz"]
+        if not zone:
+            return ""
+        try:
+            zoneinfo.ZoneInfo(zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return ""
+        return zone
+
+    def clean(self):
+        data = super().clean()
+        lat, lng = data.get("lat"), data.get("lng")
+        if (lat is None) != (lng is None) and not self.errors:
+            raise forms.ValidationError(_("Both latitude and longitude are needed."))
+        for key in ("lat", "lng", "radius"):
+            value = data.get(key)
+            if value is not None and not math.isfinite(value):
+                self.add_error(key, _("Enter a number."))
+        return data

@@ -1,0 +1,145 @@
+"""Find published groups near a point: nearest first, paginated in the database.
+
+The distance filter is a bounding box on the indexed public latitude/longitude, then the
+great-circle (haversine) distance computed in SQL, identical on SQLite and PostgreSQL. On
+PostgreSQL with the earthdistance extension, the nearest-first order uses its GiST index
+(`<->`, a k-nearest-neighbour scan) and the box test uses `earth_box`, so the first page
+costs the same at 1,000 groups or 100,000. Private groups are filtered, ordered and measured
+by their approximate public point only: ordering by the true point would leak it.
+"""
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import ExpressionWrapper, F, FloatField, IntegerField, Min, Q, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import ASin, Cos, Mod, Power, Radians, Sin, Sqrt
+
+from .models import PeerGroup
+
+EARTH_KM = 6371.0088
+KM_PER_MILE = 1.609344
+PAGE_SIZE = 20
+# Past this many results the page says "200+": counting every group in a dense radius
+# costs more than the page itself, and nobody pages past the nearest 200.
+COUNT_CAP = 200
+
+_earthdistance = {}
+
+
+def has_earthdistance():
+    """Whether this PostgreSQL database has the cube and earthdistance extensions (checked once)."""
+    if connection.vendor != "postgresql":
+        return False
+    key = connection.settings_dict["NAME"]
+    if key not in _earthdistance:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_extension WHERE extname IN ('cube', 'earthdistance')")
+            _earthdistance[key] = cursor.fetchone()[0] == 2
+    return _earthdistance[key]
+
+
+def haversine_km(lat, lng):
+    """The great-circle distance in km from (lat, lng) to each group's public point, as SQL."""
+    lat0, lng0 = Radians(Value(lat)), Radians(Value(lng))
+    lat1, lng1 = Radians(F("public_latitude")), Radians(F("public_longitude"))
+    a = Power(Sin((lat1 - lat0) / 2), 2) + Cos(lat0) * Cos(lat1) * Power(Sin((lng1 - lng0) / 2), 2)
+    return ExpressionWrapper(2 * EARTH_KM * ASin(Sqrt(a)), output_field=FloatField())
+
+
+def bounding_box(lat, lng, radius_km):
+    dlat = math.degrees(radius_km / EARTH_KM)
+    coslat = max(math.cos(math.radians(lat)), 1e-6)
+    dlng = min(math.degrees(radius_km / (EARTH_KM * coslat)), 180)
+    return (max(lat - dlat, -90), min(lat + dlat, 90)), (lng - dlng, lng + dlng)
+
+
+def near(queryset, lat, lng, radius_km):
+    """In-person and hybrid groups within radius_km of the point, nearest first."""
+    (lat_lo, lat_hi), (lng_lo, lng_hi) = bounding_box(lat, lng, radius_km)
+    queryset = queryset.filter(public_latitude__isnull=False)
+    if has_earthdistance():
+        table = PeerGroup._meta.db_table
+        point = f'll_to_earth("{table}"."public_latitude", "{table}"."public_longitude")'
+        queryset = queryset.extra(
+            where=[f"earth_box(ll_to_earth(%s, %s), %s) @> {point}"], params=[lat, lng, radius_km * 1010]
+        ).annotate(knn=RawSQL(f"{point} <-> ll_to_earth(%s, %s)", (lat, lng), output_field=FloatField()))
+        order = ["knn", "pk"]
+    else:
+        queryset = queryset.filter(public_latitude__range=(lat_lo, lat_hi))
+        if lng_lo < -180 or lng_hi > 180:  # the box crosses the antimeridian
+            west, east = ((lng_lo + 540) % 360) - 180, ((lng_hi + 540) % 360) - 180
+            queryset = queryset.filter(Q(public_longitude__gte=west) | Q(public_longitude__lte=east))
+        else:
+            queryset = queryset.filter(public_longitude__range=(lng_lo, lng_hi))
+        order = ["distance_km", "pk"]
+    return queryset.annotate(distance_km=haversine_km(lat, lng)).filter(distance_km__lte=radius_km).order_by(*order)
+
+
+def by_next_meeting(queryset, now):
+    """Groups ordered by how soon their next weekly slot comes round (UTC minute of the week)."""
+    utc = now.astimezone(UTC)
+    current = utc.weekday() * 1440 + utc.hour * 60 + utc.minute
+    wait = Mod(F("meeting_times__utc_minute_of_week") - Value(current) + Value(10080), Value(10080))
+    return queryset.annotate(wait=Min(ExpressionWrapper(wait, output_field=IntegerField()))).order_by("wait", "pk")
+
+
+class CappedPaginator(Paginator):
+    """Counts at most COUNT_CAP rows (a LIMITed count), so a dense area costs no more than a sparse one."""
+
+    def __init__(self, object_list, per_page, cap=COUNT_CAP):
+        super().__init__(object_list, per_page)
+        self.cap = cap
+
+    @property
+    def count(self):
+        if not hasattr(self, "_capped_count"):
+            self._capped_count = self.object_list.order_by()[: self.cap + 1].count()
+        return min(self._capped_count, self.cap)
+
+    @property
+    def more_than_cap(self):
+        self.count  # noqa: B018 - fills _capped_count
+        return self._capped_count > self.cap
+
+
+@dataclass
+class Card:
+    """What a result shows, computed once per row of the page."""
+
+    group: PeerGroup
+    distance: float | None
+    next_start: datetime | None
+    next_start_viewer: datetime | None
+
+
+def round_distance(value, *, private):
+    step = 1.0 if private else 0.5
+    rounded = round(value / step) * step
+    return max(rounded, step)
+
+
+def cards(page: Page, *, now, units, viewer_zone):
+    per_unit = KM_PER_MILE if units == "mi" else 1.0
+    result = []
+    for group in page.object_list:
+        distance = getattr(group, "distance_km", None)
+        if distance is not None:
+            distance = round_distance(distance / per_unit, private=group.is_location_private)
+        upcoming = group.next_meeting(now)
+        start = upcoming[0] if upcoming else None
+        viewer_start = None
+        if start is not None and viewer_zone is not None:
+            local = start.astimezone(viewer_zone)
+            if local.replace(tzinfo=None) != start.replace(tzinfo=None):  # a different wall-clock time
+                viewer_start = local
+        result.append(Card(group=group, distance=distance, next_start=start, next_start_viewer=viewer_start))
+    return result
+
+
+def page_of(queryset, number):
+    paginator = CappedPaginator(queryset, PAGE_SIZE)
+    return paginator, paginator.get_page(number)

@@ -1,0 +1,103 @@
+"""Find a group near you: /groups/ with a place, the browser's coordinates, and filters."""
+
+import zoneinfo
+
+from django.core.cache import cache
+from django.db.models import Count
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import search
+from ..filters import GroupFilter, LocationForm
+from ..geocoding import geocode
+from ..models import MILES_COUNTRIES, PeerGroup
+
+DEFAULT_RADIUS = 25
+MILES_ZONES = ("America/", "Europe/London", "US/", "Pacific/Honolulu")
+
+
+def towns_with_groups():
+    """Towns with the most published in-person groups, for the page without a place (cached)."""
+    towns = cache.get("search:towns")
+    if towns is None:
+        towns = list(
+            PeerGroup.objects.published()
+            .exclude(format=PeerGroup.Format.ONLINE)
+            .exclude(town="")
+            .values("town", "region", "country")
+            .annotate(groups=Count("id"))
+            .order_by("-groups", "town")[:30]
+        )
+        cache.set("search:towns", towns, 600)
+    return towns
+
+
+def _units(form_units, location, zone_name):
+    if form_units:
+        return form_units
+    if location and location.country:
+        return "mi" if location.country in MILES_COUNTRIES else "km"
+    return "mi" if zone_name and zone_name.startswith(MILES_ZONES) else "km"
+
+
+def group_search(request):
+    params = request.GET
+    location_form = LocationForm(params or None)
+    if not params:
+        location_form = LocationForm(initial={"radius": DEFAULT_RADIUS})
+    filterset = GroupFilter(params or None, queryset=PeerGroup.objects.published().for_cards())
+    context = {"location_form": location_form, "filter_form": filterset.form, "mode": "start"}
+    forms_valid = (not params) or (location_form.is_valid() and filterset.is_valid())
+    if not forms_valid:
+        context["mode"] = "invalid"
+        return render(request, "groups/search.html", context, status=400)
+
+    data = location_form.cleaned_data if params else {}
+    result = geocode(data.get("near", ""), lat=data.get("lat"), lng=data.get("lng"))
+    location = result.location
+    zone_name = data.get("tz") or (location.time_zone if location else "")
+    viewer_zone = zoneinfo.ZoneInfo(zone_name) if zone_name else None
+    units = _units(data.get("units"), location, zone_name)
+    radius = data.get("radius") or DEFAULT_RADIUS
+    filters_active = any(
+        params.get(f) for f in ("q", "day", "time", "language", "module", "audience", "accessible", "open")
+    )
+    context.update(
+        geocoded=result,
+        location=location,
+        units=units,
+        radius=int(radius) if radius == int(radius) else radius,
+        viewer_zone=zone_name,
+        filters_active=filters_active,
+    )
+    groups = filterset.qs
+    now = timezone.now()
+    group_format = filterset.form.cleaned_data.get("format") if params else ""
+
+    if group_format == PeerGroup.Format.ONLINE:
+        paginator, page = search.page_of(search.by_next_meeting(groups, now), params.get("page"))
+        context.update(mode="online", page=page, paginator=paginator)
+    elif location:
+        radius_km = radius * search.KM_PER_MILE if units == "mi" else radius
+        in_person = groups.exclude(format=PeerGroup.Format.ONLINE)
+        paginator, page = search.page_of(search.near(in_person, location.latitude, location.longitude, radius_km),
+                                         params.get("page"))  # fmt: skip
+        context.update(mode="near", page=page, paginator=paginator)
+    elif result.ambiguous or result.message or data.get("near"):
+        context.update(mode="place_problem")
+    else:
+        online = groups.filter(format=PeerGroup.Format.ONLINE)
+        paginator, page = search.page_of(search.by_next_meeting(online, now), params.get("page"))
+        context.update(mode="browse", page=page, paginator=paginator, towns=towns_with_groups())
+    if "page" in context:
+        cards = search.cards(context["page"], now=now, units=units, viewer_zone=viewer_zone)
+        if context["mode"] in ("online", "browse"):
+            # SQL orders by each group's weekly slot; monthly and fortnightly meetings are
+            # placed exactly within the page.
+            cards.sort(key=lambda card: (card.next_start is None, card.next_start or now))
+        context["cards"] = cards
+    location_form.show_defaults(radius=context["radius"], units=units)
+    if context["mode"] == "place_problem" and not result.message and not result.ambiguous:
+        result.message = _("We couldn't find that place.")
+    return render(request, "groups/search.html", context)
