@@ -44,15 +44,17 @@ def places(db):
         ("New York City", "new york city", "NY", "New York", "US", 40.7143, -74.006, 8175133, "America/New_York"),
     ]
     for n, (name, search_name, code, region, country, lat, lng, pop, tz) in enumerate(rows, start=1):
-        Place.objects.create(geonameid=n, name=name, search_name=search_name, region_code=code, region_name=region,
-                             country_code=country, latitude=lat, longitude=lng, population=pop, time_zone=tz)  # fmt: skip
+        Place.objects.create(
+            geonameid=n, name=name, search_name=search_name, region_code=code, region_name=region,
+            country_code=country, latitude=lat, longitude=lng, population=pop, time_zone=tz,
+        )  # fmt: skip
 
 
 @pytest.fixture
 def around_harlem(db):
     """Six groups at known offsets north of Harlem, created out of distance order."""
     groups = []
-    for i, miles in enumerate([7, 1, 12, 3, 40, 0.2]):
+    for miles in [7, 1, 12, 3, 40, 0.2]:
         lat = HARLEM[0] + miles * 1.609344 / 111.2
         groups.append(make_group(name=f"Group at {miles} mi", latitude=lat, longitude=HARLEM[1]))
     return groups
@@ -223,9 +225,14 @@ def test_odd_page_numbers_show_a_page(client, around_harlem, page):
 # --- Times and zones -----------------------------------------------------------------------
 
 
+def london_online():
+    return make_group(name="London Online", format="online", meeting_url="https://meet.example.org/l",
+                      latitude=None, longitude=None, time_zone="Europe/London",
+                      meetings=[{"weekday": 1, "start": time(19), "end": time(20)}])  # fmt: skip
+
+
 def test_times_show_in_the_viewers_zone_when_it_differs(client, db):
-    make_group(name="London Online", format="online", meeting_url="https://meet.example.org/l", latitude=None,
-               longitude=None, time_zone="Europe/London", meetings=[{"weekday": 1, "start": time(19), "end": time(20)}])  # fmt: skip
+    london_online()
     body = search(client, format="online", tz="America/New_York").content.decode()
     card = body[body.index("London Online") :]
     assert "Tuesday" in card and "7:00 PM" in card and "(Europe/London)" in card
@@ -239,8 +246,7 @@ def test_the_viewer_zone_follows_daylight_saving(client, db):
 
     from django.utils import timezone as tz
 
-    make_group(name="London Online", format="online", meeting_url="https://meet.example.org/l", latitude=None,
-               longitude=None, time_zone="Europe/London", meetings=[{"weekday": 1, "start": time(19), "end": time(20)}])  # fmt: skip
+    london_online()
     import unittest.mock
 
     with unittest.mock.patch.object(tz, "now", return_value=datetime(2027, 3, 15, 12, tzinfo=ZoneInfo("UTC"))):
