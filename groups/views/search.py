@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from .. import search
 from ..filters import GroupFilter, LocationForm
-from ..geocoding import geocode
+from ..geocoding import GeocodeResult, geocode
 from ..models import MILES_COUNTRIES, PeerGroup
 
 DEFAULT_RADIUS = 25
@@ -31,6 +31,22 @@ def towns_with_groups():
         )
         cache.set("search:towns", towns, 600)
     return towns
+
+
+def locate(data):
+    """What was typed wins over coordinates (which may be left over from an earlier search),
+    except to choose among the candidates of an ambiguous name: a candidate's link carries
+    its coordinates, since two places can share a label."""
+    near, lat, lng = data.get("near", ""), data.get("lat"), data.get("lng")
+    if not near:
+        return geocode(lat=lat, lng=lng)
+    result = geocode(near)
+    if result.ambiguous and lat is not None and lng is not None:
+        close = [c for c in result.candidates if abs(c.latitude - lat) < 0.05 and abs(c.longitude - lng) < 0.05]
+        if close:
+            others = [c for c in result.candidates if c is not close[0]]
+            return GeocodeResult(location=close[0], candidates=others)
+    return result
 
 
 def _units(form_units, location, zone_name):
@@ -54,7 +70,7 @@ def group_search(request):
         return render(request, "groups/search.html", context, status=400)
 
     data = location_form.cleaned_data if params else {}
-    result = geocode(data.get("near", ""), lat=data.get("lat"), lng=data.get("lng"))
+    result = locate(data)
     location = result.location
     zone_name = data.get("tz") or (location.time_zone if location else "")
     viewer_zone = zoneinfo.ZoneInfo(zone_name) if zone_name else None

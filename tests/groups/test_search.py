@@ -373,3 +373,24 @@ def test_any_query_string_gets_a_page_never_a_500(client, around_harlem, query):
 
     response = client.get(reverse("group_list") + "?" + urlencode(query))
     assert response.status_code in (200, 400), (query, response.status_code)
+
+
+def test_a_candidate_link_picks_that_place_even_when_labels_repeat(client, places):
+    Place.objects.create(
+        geonameid=99, name="Springfield", search_name="springfield", region_code="MO", region_name="Missouri",
+        country_code="US", latitude=36.0, longitude=-91.0, population=150000,
+    )  # fmt: skip
+    make_group(name="Southern Springfield", latitude=36.0, longitude=-91.0, town="Springfield", region="MO")
+    body = search(client, near="Springfield").content.decode()
+    links = re.findall(r'href="(\?near=Springfield%2C\+MO[^"]+)"', body)
+    assert len(links) == 2  # two places labelled "Springfield, MO", told apart by coordinates
+    chosen = [link for link in links if "lat=36.0" in link][0].replace("&amp;", "&")
+    response = client.get(reverse("group_list") + chosen)
+    assert names(response) == ["Southern Springfield"]
+
+
+def test_typed_text_wins_over_leftover_coordinates(client, around_harlem, places):
+    # Coordinates from an earlier search in Harlem, a new town typed in the box.
+    response = search(client, near="Leeds", lat="40.8116", lng="-73.955")
+    assert "within 25 mi of Leeds, England" in response.content.decode()
+    assert names(response) == []

@@ -1,0 +1,51 @@
+"""Stand-ins for outside services, so no test talks to the network."""
+
+from dataclasses import dataclass
+
+from geopy.exc import GeocoderServiceError, GeocoderTimedOut
+
+
+@dataclass
+class FakeAnswer:
+    """What geopy's geocoders return: a point and the address they understood."""
+
+    latitude: float
+    longitude: float
+    address: str
+
+
+class FakeGeocoder:
+    """Behaves like geopy's Nominatim. Use it with settings.GEOCODER = "tests.fakes.FakeGeocoder".
+
+    The code under test builds its own instance, so the script and the record live on the class:
+    call FakeGeocoder.reset() before and after each test.
+
+    - answers: query -> FakeAnswer; the key "*" answers any other query. Unknown queries get None.
+    - mode: "answer" (the default), "timeout" (geopy's GeocoderTimedOut), "error" (GeocoderServiceError),
+      or "socket" (ConnectionRefusedError, as a refused connection would).
+    - calls: every (query, timeout) asked, in order.
+    """
+
+    answers: dict[str, FakeAnswer] = {}
+    mode = "answer"
+    calls: list[tuple[str, float | None]] = []
+
+    @classmethod
+    def reset(cls):
+        cls.answers = {}
+        cls.mode = "answer"
+        cls.calls = []
+
+    @classmethod
+    def queries(cls):
+        return [query for query, _ in cls.calls]
+
+    def geocode(self, query, exactly_one=True, timeout=None):
+        type(self).calls.append((query, timeout))
+        if self.mode == "timeout":
+            raise GeocoderTimedOut("Service timed out")
+        if self.mode == "error":
+            raise GeocoderServiceError("HTTP Error 503: Service Unavailable")
+        if self.mode == "socket":
+            raise ConnectionRefusedError(111, "Connection refused")
+        return self.answers.get(query, self.answers.get("*"))
