@@ -17,6 +17,7 @@ from django.db import connection
 from django.db.models import ExpressionWrapper, F, FloatField, IntegerField, Min, Q, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ASin, Cos, Mod, Power, Radians, Sin, Sqrt
+from django.utils import dateformat
 
 from .models import PeerGroup
 
@@ -58,25 +59,35 @@ def bounding_box(lat, lng, radius_km):
 
 
 def near(queryset, lat, lng, radius_km):
-    """In-person and hybrid groups within radius_km of the point, nearest first."""
-    (lat_lo, lat_hi), (lng_lo, lng_hi) = bounding_box(lat, lng, radius_km)
+    """(page queryset, count queryset) of in-person and hybrid groups within radius_km, nearest first.
+
+    On PostgreSQL the count uses the earthdistance box (a bitmap scan of the GiST index) and
+    the page orders by `<->` alone, so it is a nearest-first walk of the same index that stops
+    after LIMIT rows. That is safe because the paginator never asks for more rows than the
+    count found: the walk ends at the last group inside the radius. (A secondary key such as
+    the id would stop PostgreSQL using the index for the order; groups at exactly the same
+    point may then swap places between two page loads.)"""
     queryset = queryset.filter(public_latitude__isnull=False)
     if has_earthdistance():
         table = PeerGroup._meta.db_table
         point = f'll_to_earth("{table}"."public_latitude", "{table}"."public_longitude")'
-        queryset = queryset.extra(
+        within = queryset.annotate(distance_km=haversine_km(lat, lng)).filter(distance_km__lte=radius_km)
+        page = within.annotate(
+            knn=RawSQL(f"{point} <-> ll_to_earth(%s, %s)", (lat, lng), output_field=FloatField())
+        ).order_by("knn")
+        count = within.extra(
             where=[f"earth_box(ll_to_earth(%s, %s), %s) @> {point}"], params=[lat, lng, radius_km * 1010]
-        ).annotate(knn=RawSQL(f"{point} <-> ll_to_earth(%s, %s)", (lat, lng), output_field=FloatField()))
-        order = ["knn", "pk"]
+        )
+        return page, count
+    (lat_lo, lat_hi), (lng_lo, lng_hi) = bounding_box(lat, lng, radius_km)
+    queryset = queryset.filter(public_latitude__range=(lat_lo, lat_hi))
+    if lng_lo < -180 or lng_hi > 180:  # the box crosses the antimeridian
+        west, east = ((lng_lo + 540) % 360) - 180, ((lng_hi + 540) % 360) - 180
+        queryset = queryset.filter(Q(public_longitude__gte=west) | Q(public_longitude__lte=east))
     else:
-        queryset = queryset.filter(public_latitude__range=(lat_lo, lat_hi))
-        if lng_lo < -180 or lng_hi > 180:  # the box crosses the antimeridian
-            west, east = ((lng_lo + 540) % 360) - 180, ((lng_hi + 540) % 360) - 180
-            queryset = queryset.filter(Q(public_longitude__gte=west) | Q(public_longitude__lte=east))
-        else:
-            queryset = queryset.filter(public_longitude__range=(lng_lo, lng_hi))
-        order = ["distance_km", "pk"]
-    return queryset.annotate(distance_km=haversine_km(lat, lng)).filter(distance_km__lte=radius_km).order_by(*order)
+        queryset = queryset.filter(public_longitude__range=(lng_lo, lng_hi))
+    within = queryset.annotate(distance_km=haversine_km(lat, lng)).filter(distance_km__lte=radius_km)
+    return within.order_by("distance_km", "pk"), within
 
 
 def by_next_meeting(queryset, now):
@@ -88,16 +99,18 @@ def by_next_meeting(queryset, now):
 
 
 class CappedPaginator(Paginator):
-    """Counts at most COUNT_CAP rows (a LIMITed count), so a dense area costs no more than a sparse one."""
+    """Counts at most COUNT_CAP rows (a LIMITed count), so a dense area costs no more than a sparse one.
+    The count may come from its own queryset (see `near`)."""
 
-    def __init__(self, object_list, per_page, cap=COUNT_CAP):
+    def __init__(self, object_list, per_page, cap=COUNT_CAP, count_list=None):
         super().__init__(object_list, per_page)
         self.cap = cap
+        self.count_list = object_list if count_list is None else count_list
 
     @property
     def count(self):
         if not hasattr(self, "_capped_count"):
-            self._capped_count = self.object_list.order_by()[: self.cap + 1].count()
+            self._capped_count = self.count_list.order_by()[: self.cap + 1].count()
         return min(self._capped_count, self.cap)
 
     @property
@@ -108,12 +121,28 @@ class CappedPaginator(Paginator):
 
 @dataclass
 class Card:
-    """What a result shows, computed once per row of the page."""
+    """What a result shows, computed once per row of the page (formatting in Python is much
+    cheaper than chains of template filters, and the search page renders twenty of these)."""
 
     group: PeerGroup
     distance: float | None
     next_start: datetime | None
     next_start_viewer: datetime | None
+
+    @property
+    def next_label(self):
+        return dateformat.format(self.next_start, CARD_DATE) if self.next_start else ""
+
+    @property
+    def next_iso(self):
+        return self.next_start.isoformat() if self.next_start else ""
+
+    @property
+    def viewer_label(self):
+        return dateformat.format(self.next_start_viewer, CARD_DATE) if self.next_start_viewer else ""
+
+
+CARD_DATE = "l j F, g:i A"
 
 
 def round_distance(value, *, private):
@@ -140,6 +169,6 @@ def cards(page: Page, *, now, units, viewer_zone):
     return result
 
 
-def page_of(queryset, number):
-    paginator = CappedPaginator(queryset, PAGE_SIZE)
+def page_of(queryset, number, *, count_queryset=None):
+    paginator = CappedPaginator(queryset, PAGE_SIZE, count_list=count_queryset)
     return paginator, paginator.get_page(number)

@@ -1,10 +1,14 @@
 """Find a group near you: /groups/ with a place, the browser's coordinates, and filters."""
 
+import hashlib
 import zoneinfo
 
 from django.core.cache import cache
 from django.db.models import Count
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +35,24 @@ def towns_with_groups():
         )
         cache.set("search:towns", towns, 600)
     return towns
+
+
+FILTER_PARAMS = ("q", "day", "time", "format", "language", "module", "audience", "accessible", "open")
+
+
+def filters_html(request, form, *, valid):
+    """The filter controls, rendered by Django's widgets (accessible markup, errors tied to
+    fields). With no errors, the HTML depends only on the chosen values and the language, so
+    it is cached: rendering some forty widget templates costs as much as the results."""
+    if not valid:
+        return render_to_string("groups/includes/search_filters.html", {"filter_form": form})
+    chosen = [(name, sorted(request.GET.getlist(name))) for name in FILTER_PARAMS]
+    key = "search:filters:" + hashlib.sha256(repr((get_language(), chosen)).encode()).hexdigest()[:32]
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("groups/includes/search_filters.html", {"filter_form": form})
+        cache.set(key, html, 3600)
+    return mark_safe(html)
 
 
 def locate(data):
@@ -65,6 +87,7 @@ def group_search(request):
     filterset = GroupFilter(params or None, queryset=PeerGroup.objects.published().for_cards())
     context = {"location_form": location_form, "filter_form": filterset.form, "mode": "start"}
     forms_valid = (not params) or (location_form.is_valid() and filterset.is_valid())
+    context["filters_html"] = filters_html(request, filterset.form, valid=forms_valid)
     if not forms_valid:
         context["mode"] = "invalid"
         return render(request, "groups/search.html", context, status=400)
@@ -97,8 +120,8 @@ def group_search(request):
     elif location:
         radius_km = radius * search.KM_PER_MILE if units == "mi" else radius
         in_person = groups.exclude(format=PeerGroup.Format.ONLINE)
-        paginator, page = search.page_of(search.near(in_person, location.latitude, location.longitude, radius_km),
-                                         params.get("page"))  # fmt: skip
+        nearest, within = search.near(in_person, location.latitude, location.longitude, radius_km)
+        paginator, page = search.page_of(nearest, params.get("page"), count_queryset=within)
         context.update(mode="near", page=page, paginator=paginator)
     elif result.ambiguous or result.message or data.get("near"):
         context.update(mode="place_problem")
