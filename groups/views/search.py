@@ -7,9 +7,9 @@ from django.core.cache import cache
 from django.db.models import Count
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import search
