@@ -14,8 +14,11 @@ PRODUCTION = {
 }
 
 
+LOCAL_ONLY = ("DJANGO_DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE")
+
+
 def run_python(code, **overrides):
-    environ = {k: v for k, v in os.environ.items() if k not in ("DJANGO_DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")}
+    environ = {k: v for k, v in os.environ.items() if k not in LOCAL_ONLY}
     environ.update({"DJANGO_SETTINGS_MODULE": "dbtselfhelp.settings", **overrides})
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environ, capture_output=True, text=True)
 
@@ -37,7 +40,7 @@ def test_check_deploy_prints_no_warning():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env={**{k: v for k, v in os.environ.items() if k != "DJANGO_DEBUG"}, **PRODUCTION},
+        env={**{k: v for k, v in os.environ.items() if k not in LOCAL_ONLY}, **PRODUCTION},
         capture_output=True,
         text=True,
     )

@@ -59,7 +59,7 @@ def test_a_listing_goes_from_draft_to_public(page):
     sign_out(page)
 
     assert PeerGroup.objects.get().status == "published"
-    page.goto("/groups/")
+    page.goto("/groups/?near=10027")
     page.get_by_role("link", name="Harlem Evening Skills").click()
     page.get_by_role("heading", name="Harlem Evening Skills").wait_for()
     assert page.get_by_text("127 West 125th Street").count() == 1
