@@ -274,7 +274,9 @@ STORAGES = {
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 
 # Security. A strict Content Security Policy always: no inline scripts or styles.
+# Map tiles: no map, and no request to any outside host, unless a tile server is named.
 MAP_TILE_URL = env("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", "")
 _tile_origin = "{0.scheme}://{0.netloc}".format(urlsplit(MAP_TILE_URL)) if MAP_TILE_URL else None
 SECURE_CSP = {
     "default-src": [CSP.SELF],

@@ -39,6 +39,9 @@ def group_detail(request, slug):
         if group.status == PeerGroup.Status.PUBLISHED
         else "",
         "history": group.events.select_related("actor")[:20] if (is_facilitator or is_moderator) else None,
+        "map_points": [{"lat": group.public_latitude, "lng": group.public_longitude, "name": group.name}]
+        if group.public_latitude is not None
+        else [],
     }
     return render(request, "groups/group_detail.html", context)
 
@@ -63,7 +66,13 @@ def _save_group_form(request, *, group=None):
     return render(
         request,
         "groups/group_form.html",
-        {"form": form, "formset": formset, "group": None if creating else group},
+        {
+            "form": form,
+            "formset": formset,
+            "group": None if creating else group,
+            # The facilitator's own pin, to drag where it belongs.
+            "map_points": [{"lat": group.latitude, "lng": group.longitude}] if group.latitude is not None else [],
+        },
         status=400 if request.method == "POST" else 200,
     )
 

@@ -136,6 +136,12 @@ def group_search(request):
             # placed exactly within the page.
             cards.sort(key=lambda card: (card.next_start is None, card.next_start or now))
         context["cards"] = cards
+        context["map_points"] = [
+            {"lat": c.group.public_latitude, "lng": c.group.public_longitude, "name": c.group.name,
+             "url": c.group.get_absolute_url()}
+            for c in cards
+            if c.group.public_latitude is not None
+        ]  # fmt: skip
     location_form.show_defaults(radius=context["radius"], units=units)
     if context["mode"] == "place_problem" and not result.message and not result.ambiguous:
         result.message = _("We couldn't find that place.")
