@@ -230,6 +230,9 @@ LISTING_STALE_DAYS = env_int("LISTING_STALE_DAYS", 90)
 LISTING_ARCHIVE_DAYS = env_int("LISTING_ARCHIVE_DAYS", 180)
 INVITATION_VALID_DAYS = 14
 REPORTS_PER_USER_PER_DAY = env_int("REPORTS_PER_USER_PER_DAY", 5)
+# Joining: requests one member may send in a day; days a decided request's message is kept.
+JOIN_REQUESTS_PER_DAY = env_int("JOIN_REQUESTS_PER_DAY", 5)
+JOIN_MESSAGE_RETENTION_DAYS = env_int("JOIN_MESSAGE_RETENTION_DAYS", 30)
 
 # Geocoding: offline (US ZIP codes, the gazetteer) first; a geopy geocoder only when named.
 # GEOCODER=nominatim needs GEOCODER_USER_AGENT; it is paced to one request a second

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import geocoding
-from .models import Audience, MeetingTime, Notice, PeerGroup, Report
+from .models import Audience, JoinRequest, MeetingTime, Notice, PeerGroup, Report
 
 ADDRESS_FIELDS = ("address", "town", "region", "postal_code", "country")
 
@@ -179,3 +179,19 @@ class ReasonForm(forms.Form):
 
 class OptionalNoteForm(forms.Form):
     note = forms.CharField(label=_("Note for the record (optional)"), max_length=2000, required=False)
+
+
+class JoinRequestForm(forms.ModelForm):
+    class Meta:
+        model = JoinRequest
+        fields = ["message"]
+        widgets = {"message": forms.Textarea(attrs={"rows": 4, "maxlength": 1000})}
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note to the member (optional)"),
+        max_length=1000,
+        required=False,
+        widget=forms.TextInput,
+    )

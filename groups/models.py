@@ -325,9 +325,27 @@ class PeerGroup(models.Model):
             return True
         return bool(user and user.is_authenticated and (user.is_moderator or self.is_facilitator(user)))
 
+    def is_member(self, user):
+        """An approved member (facilitators are not members by a request of their own)."""
+        if not (user and user.is_authenticated):
+            return False
+        cached = getattr(self, "_member_ids", None)
+        if cached is None:
+            cached = set(self.join_requests.approved().values_list("user_id", flat=True))
+            self._member_ids = cached
+        return user.pk in cached
+
+    def member_count(self):
+        return self.join_requests.approved().count()
+
+    @property
+    def is_full(self):
+        return self.capacity is not None and self.member_count() >= self.capacity
+
     def can_see_private_details(self, user):
-        """The street address, venue and meeting link of a private group."""
-        return bool(user and user.is_authenticated and self.is_facilitator(user))
+        """The street address, venue, meeting link and contact of a private group: its
+        facilitators and approved members, nobody else."""
+        return bool(user and user.is_authenticated and (self.is_facilitator(user) or self.is_member(user)))
 
     # --- Schedule ---------------------------------------------------------------------
 
@@ -667,3 +685,76 @@ class Place(models.Model):
     @property
     def uses_miles(self):
         return self.country_code in MILES_COUNTRIES
+
+
+class JoinRequestQuerySet(models.QuerySet):
+    def open_or_approved(self):
+        return self.filter(status__in=[JoinRequest.Status.PENDING, JoinRequest.Status.APPROVED])
+
+    def approved(self):
+        return self.filter(status=JoinRequest.Status.APPROVED)
+
+    def pending(self):
+        return self.filter(status=JoinRequest.Status.PENDING)
+
+
+class JoinRequest(models.Model):
+    """A member's request to join a group. An approved request is the membership."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for an answer")
+        APPROVED = "approved", _("Member")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        REMOVED = "removed", _("No longer a member")
+
+    group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="join_requests")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests")
+    message = models.TextField(
+        _("message to the facilitators (optional)"),
+        max_length=1000,
+        blank=True,
+        help_text=_(
+            "The group's facilitators will read this. A line about why you would like to join is plenty; "
+            "there is no need to share any health details."
+        ),
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision_note = models.TextField(_("note to the member (optional)"), max_length=1000, blank=True)
+    message_erased_at = models.DateTimeField(null=True, blank=True)
+
+    objects = JoinRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "user"],
+                condition=Q(status__in=["pending", "approved"]),
+                name="one_open_or_approved_request_per_member",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["group", "status"], name="joinrequest_group_status"),
+            models.Index(fields=["user", "status"], name="joinrequest_user_status"),
+            models.Index(fields=["status", "decided_at"], name="joinrequest_status_decided"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.group} ({self.status})"
+
+
+class MemberCalendar(models.Model):
+    """A member's private calendar address (a secret token they can reset)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar")
+    token = models.CharField(max_length=64, unique=True, default=secrets.token_urlsafe)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Calendar of {self.user}"

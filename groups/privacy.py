@@ -3,13 +3,22 @@
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from .models import FacilitatorInvitation, GroupFacilitator, ListingEvent, PeerGroup, Report
+from .models import (
+    FacilitatorInvitation,
+    GroupFacilitator,
+    JoinRequest,
+    ListingEvent,
+    MemberCalendar,
+    PeerGroup,
+    Report,
+)
 
 ERASURE_SUMMARY = [
     _("Your facilitator roles. A group you lead alone is archived; in a group with co-facilitators, "
       "the longest-serving co-facilitator becomes its lead."),
     _("Reports you sent: their text is removed and they no longer name you."),
     _("Invitations sent to your e-mail address, and your name in listing histories."),
+    _("Your join requests and memberships, with their messages, and your private calendar address."),
 ]  # fmt: skip
 
 
@@ -29,6 +38,17 @@ def export_user_data(user):
         "reports_sent": [
             {"group": r.group.name, "reason": r.reason, "text": r.text, "status": r.status, "sent": r.created_at}
             for r in Report.objects.filter(reporter=user).select_related("group")
+        ],
+        "join_requests": [
+            {
+                "group": r.group.name,
+                "status": r.status,
+                "message": r.message,
+                "sent": r.created_at,
+                "decided": r.decided_at,
+                "note_from_facilitators": r.decision_note,
+            }
+            for r in JoinRequest.objects.filter(user=user).select_related("group")
         ],
         "facilitator_invitations": [
             {"group": i.group.name, "sent": i.created_at, "accepted": i.accepted_at}
@@ -53,3 +73,6 @@ def erase_user_data(user):
     Report.objects.filter(reporter=user).update(reporter=None, text="")
     FacilitatorInvitation.objects.filter(email__iexact=user.email).delete()
     ListingEvent.objects.filter(actor=user).update(actor=None)
+    JoinRequest.objects.filter(user=user).delete()
+    JoinRequest.objects.filter(decided_by=user).update(decided_by=None)
+    MemberCalendar.objects.filter(user=user).delete()

@@ -262,10 +262,13 @@ def report_close(*, report, by, resolved=True, note=""):
 def sweep_listings(*, now=None):
     """Remind at 60 days, mark (by date alone) at 90, archive at 180. Idempotent.
 
-    Returns counts {"reminded": n, "archived": n}."""
+    Also erases the messages of join requests decided more than 30 days ago.
+    Returns counts {"reminded": n, "archived": n, "messages_erased": n}."""
+    from .membership import erase_old_request_messages
+
     now = now or timezone.now()
     published = PeerGroup.objects.published()
-    counts = {"reminded": 0, "archived": 0}
+    counts = {"reminded": 0, "archived": 0, "messages_erased": erase_old_request_messages(now=now)}
 
     archive_before = now - timedelta(days=settings.LISTING_ARCHIVE_DAYS)
     for group in published.filter(last_confirmed_at__lte=archive_before):

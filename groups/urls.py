@@ -1,12 +1,15 @@
 from django.urls import path
 
-from .views import facilitators, listing, search
+from .views import facilitators, feeds, listing, membership, search
 
 urlpatterns = [
     path("", search.group_search, name="group_list"),
     path("new/", listing.group_create, name="group_create"),
     path("manage/", facilitators.manage, name="group_manage"),
     path("invitations/<str:token>/", facilitators.invitation_accept, name="invitation_accept"),
+    path("feed.json", feeds.meeting_guide_feed, name="meeting_guide_feed"),
+    path("calendar/<str:token>.ics", feeds.member_calendar, name="member_calendar"),
+    path("calendar/reset/", feeds.reset_member_calendar, name="member_calendar_reset"),
     path("<slug:slug>/", listing.group_detail, name="group_detail"),
     path("<slug:slug>/edit/", listing.group_edit, name="group_edit"),
     path("<slug:slug>/submit/", listing.group_submit, name="group_submit"),
@@ -14,6 +17,15 @@ urlpatterns = [
     path("<slug:slug>/notices/", listing.group_notices, name="group_notices"),
     path("<slug:slug>/notices/<int:pk>/delete/", listing.notice_delete, name="notice_delete"),
     path("<slug:slug>/report/", listing.group_report, name="group_report"),
+    path("<slug:slug>/calendar.ics", feeds.group_calendar, name="group_calendar"),
+    path("<slug:slug>/join/", membership.join, name="group_join"),
+    path("<slug:slug>/join/withdraw/", membership.withdraw, name="group_join_withdraw"),
+    path("<slug:slug>/leave/", membership.leave, name="group_leave"),
+    path("<slug:slug>/requests/", membership.requests, name="group_requests"),
+    *[
+        path(f"<slug:slug>/requests/<int:pk>/{action}/", membership.decide, {"action": action}, name=f"group_{action}")
+        for action in ("approve", "decline", "remove")
+    ],
     path("<slug:slug>/facilitators/", facilitators.facilitators, name="group_facilitators"),
     path("<slug:slug>/facilitators/<int:pk>/remove/", facilitators.facilitator_remove, name="facilitator_remove"),
     path("<slug:slug>/invitations/<int:pk>/cancel/", facilitators.invitation_cancel, name="invitation_cancel"),

@@ -49,3 +49,19 @@ class FakeGeocoder:
         if self.mode == "socket":
             raise ConnectionRefusedError(111, "Connection refused")
         return self.answers.get(query, self.answers.get("*"))
+
+
+class BrokenEmailBackend:
+    """A mail server that is down: every send raises."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("the mail server is down")
+
+    def open(self):
+        raise ConnectionRefusedError("the mail server is down")
+
+    def close(self):
+        pass

@@ -5,22 +5,35 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from .. import services
 from ..access import get_group_for_facilitator, verified_member_required
 from ..forms import InviteForm
-from ..models import FacilitatorInvitation, GroupFacilitator, PeerGroup
+from ..models import FacilitatorInvitation, GroupFacilitator, JoinRequest, MemberCalendar, PeerGroup
 
 
 @verified_member_required
 def manage(request):
-    """My groups: status, last confirmation, and what needs attention."""
+    """My groups: the groups I belong to and my requests; the groups I facilitate, with their
+    status, last confirmation, waiting requests and what needs attention; my calendar."""
+    memberships = (
+        JoinRequest.objects.filter(user=request.user, status__in=["pending", "approved"])
+        .select_related("group")
+        .prefetch_related("group__meeting_times")
+        .order_by("status", "group__name")
+    )
+    calendar, _created = MemberCalendar.objects.get_or_create(user=request.user)
     groups = (
         PeerGroup.objects.facilitated_by(request.user)
-        .annotate(open_reports=Count("reports", filter=Q(reports__status="open"), distinct=True))
+        .annotate(
+            open_reports=Count("reports", filter=Q(reports__status="open"), distinct=True),
+            waiting=Count("join_requests", filter=Q(join_requests__status="pending"), distinct=True),
+        )
         .order_by("name")
     )
     now = timezone.now()
@@ -36,10 +49,20 @@ def manage(request):
             attention.append(_("Archived: edit and submit it again if the group still meets."))
         if group.status == PeerGroup.Status.PUBLISHED and days >= settings.LISTING_REMIND_DAYS:
             attention.append(_("Please confirm the listing is still correct."))
+        if group.waiting:
+            attention.append(
+                ngettext("%(n)d join request is waiting.", "%(n)d join requests are waiting.", group.waiting)
+                % {"n": group.waiting}
+            )
         if group.has_unreviewed_changes:
             attention.append(_("Your latest changes are waiting for a moderator's look (the listing stays public)."))
         rows.append({"group": group, "days": days, "attention": attention})
-    return render(request, "groups/manage.html", {"rows": rows})
+    context = {
+        "rows": rows,
+        "memberships": memberships,
+        "calendar_url": request.build_absolute_uri(reverse("member_calendar", args=[calendar.token])),
+    }
+    return render(request, "groups/manage.html", context)
 
 
 @verified_member_required

@@ -9,11 +9,11 @@ from django.views.decorators.http import require_POST
 
 from lessons.markdown import render_markdown
 
-from .. import services
+from .. import membership, services
 from ..access import get_group_for_facilitator, get_visible_group, verified_member_required
 from ..forms import GroupForm, MeetingTimeFormSet, NoticeForm, ReportForm
 from ..jsonld import as_script, group_jsonld
-from ..models import GroupFacilitator, Notice, PeerGroup
+from ..models import GroupFacilitator, JoinRequest, Notice, PeerGroup
 
 
 def group_detail(request, slug):
@@ -28,11 +28,19 @@ def group_detail(request, slug):
     )
     is_facilitator = group.is_facilitator(request.user)
     is_moderator = request.user.is_authenticated and request.user.is_moderator
+    own_request = (
+        JoinRequest.objects.open_or_approved().filter(group=group, user=request.user).first()
+        if request.user.is_authenticated
+        else None
+    )
     context = {
         "group": group,
         "description": render_markdown(group.description),
         "next_meeting": group.next_meeting(),
         "show_private": group.can_see_private_details(request.user),
+        "own_request": own_request,
+        "join_closed": membership.join_closed_reason(group) if own_request is None else "",
+        "pending_requests": group.join_requests.pending().count() if is_facilitator else 0,
         "is_facilitator": is_facilitator,
         "is_moderator": is_moderator,
         "jsonld": as_script(group_jsonld(group, url=request.build_absolute_uri(group.get_absolute_url())))

@@ -23,6 +23,15 @@ PUBLISHED_MATRIX = [
     ("group_report", "get", dict(anonymous=LOGIN, member=200, other_facilitator=200, facilitator=200, moderator=200)),
     ("moderation_group", "get", dict(anonymous=LOGIN, member=403, other_facilitator=403, facilitator=403,
                                      moderator=200)),
+    ("group_join", "get", dict(anonymous=LOGIN, member=200, other_facilitator=200, facilitator=302, moderator=200)),
+    ("group_join", "post", dict(anonymous=LOGIN, member=302, other_facilitator=302, facilitator=302, moderator=302)),
+    ("group_requests", "get", dict(anonymous=LOGIN, member=403, other_facilitator=403, facilitator=200,
+                                   moderator=403)),
+    ("group_calendar", "get", dict(anonymous=200, member=200, other_facilitator=200, facilitator=200, moderator=200)),
+    ("group_join_withdraw", "post", dict(anonymous=LOGIN, member=404, other_facilitator=404, facilitator=404,
+                                         moderator=404)),
+    ("group_leave", "post", dict(anonymous=LOGIN, member=404, other_facilitator=404, facilitator=404,
+                                 moderator=404)),
     ("moderation_approve", "post", dict(anonymous=LOGIN, member=403, other_facilitator=403, facilitator=403,
                                         moderator=302)),
     ("moderation_reject", "post", dict(anonymous=LOGIN, member=403, other_facilitator=403, facilitator=403,
@@ -42,6 +51,10 @@ DRAFT_MATRIX = [
     ("group_facilitators", "get", dict(anonymous=LOGIN, member=404, other_facilitator=404, facilitator=200,
                                        moderator=403)),
     ("group_report", "get", dict(anonymous=LOGIN, member=404, other_facilitator=404, facilitator=200, moderator=200)),
+    ("group_join", "get", dict(anonymous=LOGIN, member=404, other_facilitator=404, facilitator=302, moderator=302)),
+    ("group_requests", "get", dict(anonymous=LOGIN, member=404, other_facilitator=404, facilitator=200,
+                                   moderator=403)),
+    ("group_calendar", "get", dict(anonymous=404, member=404, other_facilitator=404, facilitator=404, moderator=404)),
 ]  # fmt: skip
 
 PAGES = [
@@ -49,6 +62,7 @@ PAGES = [
     ("group_create", dict(anonymous=LOGIN, member=200, other_facilitator=200, facilitator=200, moderator=200)),
     ("group_manage", dict(anonymous=LOGIN, member=200, other_facilitator=200, facilitator=200, moderator=200)),
     ("moderation", dict(anonymous=LOGIN, member=403, other_facilitator=403, facilitator=403, moderator=200)),
+    ("meeting_guide_feed", dict(anonymous=200, member=200, other_facilitator=200, facilitator=200, moderator=200)),
 ]
 
 
@@ -120,6 +134,27 @@ def test_object_actions(as_persona, group, facilitator, other_group, member, per
           (LOGIN if persona == "anonymous" else 403))  # fmt: skip
     assert Notice.objects.filter(pk=notice.pk).exists() is not allowed
     assert GroupFacilitator.objects.filter(pk=co.pk).exists() is not allowed
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("action", ["approve", "decline", "remove"])
+def test_only_the_groups_facilitators_decide_requests(as_persona, group, facilitator, other_group, persona, action):
+    from groups.models import JoinRequest
+    from tests.conftest import make_user
+
+    status = "approved" if action == "remove" else "pending"
+    request = JoinRequest.objects.create(group=group, user=make_user("asker@example.org", "Asker"), status=status)
+    client = as_persona(persona)
+    expected = {"anonymous": LOGIN, "facilitator": 302}.get(persona, 403)
+    check(client.post(reverse(f"group_{action}", args=[group.slug, request.pk])), expected)
+    request.refresh_from_db()
+    assert (request.status == status) is (persona != "facilitator")
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_calendar_reset(as_persona, facilitator, other_group, persona):
+    response = as_persona(persona).post(reverse("member_calendar_reset"))
+    check(response, LOGIN if persona == "anonymous" else 302)
 
 
 def test_the_wrong_facilitator_cannot_touch_another_groups_objects(client, group, other_group, other_facilitator):

@@ -1,0 +1,170 @@
+"""Joining a group: requests, decisions, leaving, and the retention of request messages.
+
+Every write saves first and sends e-mail after (through django.tasks), so a mail server that
+is down never loses or blocks a request.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dbtselfhelp.emails import send_templated_email
+
+from .models import JoinRequest, PeerGroup
+
+Status = JoinRequest.Status
+
+
+class JoinError(Exception):
+    """A request that cannot be made or decided; the message is for the person."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def _absolute(path):
+    return f"{settings.SITE_URL}{path}"
+
+
+def _facilitator_emails(group, *, exclude=None):
+    emails = group.facilitators.values_list("user__email", flat=True)
+    return [email for email in emails if email != exclude]
+
+
+def join_closed_reason(group):
+    """Why a group takes no new requests now, or "" when it does."""
+    if not group.accepting_new_members:
+        return _("This group is not taking new members at the moment.")
+    if group.is_full:
+        return _("This group is full at the moment.")
+    return ""
+
+
+def join_request_create(*, group, user, message):
+    """A member asks to join. One open or approved request per member and group, enforced by
+    the database: a double submit (two tabs, a double click) creates one request."""
+    if group.status != PeerGroup.Status.PUBLISHED:
+        raise JoinError(_("This group is not taking requests."))
+    if group.is_facilitator(user):
+        raise JoinError(_("You already facilitate this group."))
+    reason = join_closed_reason(group)
+    if reason:
+        raise JoinError(reason)
+    since = timezone.now() - timedelta(days=1)
+    if JoinRequest.objects.filter(user=user, created_at__gte=since).count() >= settings.JOIN_REQUESTS_PER_DAY:
+        raise JoinError(_("You have sent several requests today. Please wait until tomorrow to send another."))
+    try:
+        with transaction.atomic():
+            request = JoinRequest.objects.create(group=group, user=user, message=message.strip())
+    except IntegrityError:
+        existing = JoinRequest.objects.open_or_approved().filter(group=group, user=user).first()
+        if existing is None:
+            raise
+        return existing, False
+    send_templated_email(
+        template="join_request_received",
+        to=_facilitator_emails(group),
+        context={
+            "group": group,
+            "member": user,
+            "request": request,
+            "url": _absolute(reverse("group_requests", args=[group.slug])),
+        },
+    )
+    return request, True
+
+
+@transaction.atomic
+def join_request_withdraw(*, request):
+    if request.status != Status.PENDING:
+        raise JoinError(_("Only a request that is still waiting can be withdrawn."))
+    request.status = Status.WITHDRAWN
+    request.decided_at = timezone.now()
+    request.save(update_fields=["status", "decided_at"])
+
+
+@transaction.atomic
+def membership_leave(*, request):
+    if request.status != Status.APPROVED:
+        raise JoinError(_("You are not a member of this group."))
+    request.status = Status.REMOVED
+    request.decided_at = timezone.now()
+    request.decided_by = request.user
+    request.save(update_fields=["status", "decided_at", "decided_by"])
+
+
+def join_request_approve(*, request, by, note=""):
+    """Approve a waiting request. Capacity holds under concurrency: the group's row is locked
+    (SELECT … FOR UPDATE on PostgreSQL; SQLite serialises writers), so two facilitators
+    approving the last two requests for the last seat at once leave the group at capacity."""
+    with transaction.atomic():
+        group = PeerGroup.objects.select_for_update().get(pk=request.group_id)
+        request = JoinRequest.objects.select_for_update().get(pk=request.pk)
+        if request.status != Status.PENDING:
+            raise JoinError(_("This request has already been answered."))
+        if group.capacity is not None and group.join_requests.approved().count() >= group.capacity:
+            raise JoinError(_("The group is full: raise its capacity or remove a member first."))
+        request.status = Status.APPROVED
+        request.decided_at = timezone.now()
+        request.decided_by = by
+        request.decision_note = note.strip()
+        request.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
+    send_templated_email(
+        template="join_request_approved",
+        to=[request.user.email],
+        context={
+            "group": group,
+            "request": request,
+            "url": _absolute(group.get_absolute_url()),
+            "my_groups": _absolute(reverse("group_manage")),
+        },
+    )
+    return request
+
+
+def join_request_decline(*, request, by, note=""):
+    with transaction.atomic():
+        request = JoinRequest.objects.select_for_update().select_related("group").get(pk=request.pk)
+        if request.status != Status.PENDING:
+            raise JoinError(_("This request has already been answered."))
+        request.status = Status.DECLINED
+        request.decided_at = timezone.now()
+        request.decided_by = by
+        request.decision_note = note.strip()
+        request.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
+    group = request.group
+    near = f"{group.town}, {group.region}".strip(", ") if group.meets_in_person else ""
+    search = reverse("group_list") + (f"?near={near}" if near else "?format=online")
+    send_templated_email(
+        template="join_request_declined",
+        to=[request.user.email],
+        context={"group": group, "request": request, "search_url": _absolute(search.replace(" ", "+"))},
+    )
+    return request
+
+
+@transaction.atomic
+def membership_remove(*, request, by, note=""):
+    if request.status != Status.APPROVED:
+        raise JoinError(_("That person is not a member."))
+    request.status = Status.REMOVED
+    request.decided_at = timezone.now()
+    request.decided_by = by
+    request.decision_note = note.strip()
+    request.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
+
+
+def erase_old_request_messages(*, now=None):
+    """Erase the message of every request decided more than JOIN_MESSAGE_RETENTION_DAYS ago."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.JOIN_MESSAGE_RETENTION_DAYS)
+    return (
+        JoinRequest.objects.exclude(status=Status.PENDING)
+        .filter(decided_at__lte=cutoff, message_erased_at__isnull=True)
+        .update(message="", message_erased_at=now)
+    )

@@ -1,0 +1,75 @@
+"""Calendars and the open feed."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ..calendars import build_calendar
+from ..feed import meeting_guide_records
+from ..models import MemberCalendar, Notice, PeerGroup
+
+FEED_CACHE_SECONDS = 600
+
+
+def _ics(content, filename):
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _with_schedule(queryset):
+    today = timezone.now().date()
+    return queryset.prefetch_related(
+        "meeting_times", Prefetch("notices", queryset=Notice.objects.filter(date__gte=today))
+    )
+
+
+def group_calendar(request, slug):
+    """A published group's public calendar: public location only, for anyone."""
+    group = get_object_or_404(_with_schedule(PeerGroup.objects.published()), slug=slug)
+    return _ics(build_calendar([group], name=group.name, private=False), f"{group.slug}.ics")
+
+
+def member_calendar(request, token):
+    """A member's private calendar: every group they belong to or facilitate, with the details
+    they are entitled to. The secret token in the address is the only credential."""
+    calendar = MemberCalendar.objects.select_related("user").filter(token=token[:64]).first()
+    if calendar is None or not calendar.user.is_active:
+        raise Http404
+    user = calendar.user
+    groups = _with_schedule(
+        PeerGroup.objects.published()
+        .filter(Q(join_requests__user=user, join_requests__status="approved") | Q(facilitators__user=user))
+        .distinct()
+    )
+    response = _ics(build_calendar(groups, name=_("My DBT skills groups"), private=True), "my-groups.ics")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@login_required
+def reset_member_calendar(request):
+    MemberCalendar.objects.filter(user=request.user).delete()
+    MemberCalendar.objects.create(user=request.user)
+    messages.success(request, _("Your calendar has a new address. The old one no longer works."))
+    return redirect("group_manage")
+
+
+def meeting_guide_feed(request):
+    body = cache.get("feed:meeting-guide")
+    if body is None:
+        body = json.dumps(meeting_guide_records(), ensure_ascii=False)
+        cache.set("feed:meeting-guide", body, FEED_CACHE_SECONDS)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = f"public, max-age={FEED_CACHE_SECONDS}"
+    return response

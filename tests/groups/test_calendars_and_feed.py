@@ -1,0 +1,255 @@
+"""Calendars (RFC 5545, parsed back with icalendar) and the Meeting Guide feed, field by field."""
+
+import json
+import re
+import threading
+from datetime import date, datetime, time
+from unittest import mock
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from groups import membership
+from groups.models import JoinRequest, MemberCalendar, Notice
+from tests.conftest import make_group, make_user
+
+NY = ZoneInfo("America/New_York")
+UTC = ZoneInfo("UTC")
+SECRETS = ("99 Secret Lane", "St Brigid", "quiet-harbour-secret", "meet.example.org")
+
+
+def events(response):
+    assert response["Content-Type"].startswith("text/calendar")
+    calendar = Calendar.from_ical(response.content)
+    return [c for c in calendar.walk("VEVENT")], calendar
+
+
+def test_a_group_calendar_is_a_weekly_event_in_the_groups_zone(client, group):
+    with mock.patch.object(timezone, "now", return_value=datetime(2026, 10, 20, 12, tzinfo=UTC)):
+        found, calendar = events(client.get(reverse("group_calendar", args=[group.slug])))
+    assert len(found) == 1
+    event = found[0]
+    assert str(event["summary"]) == group.name
+    start = event.decoded("dtstart")
+    assert start == datetime(2026, 10, 20, 19, tzinfo=NY)
+    assert str(start.tzinfo) == "America/New_York"
+    assert event["rrule"]["FREQ"] == ["WEEKLY"] and event["rrule"]["BYDAY"] == ["TU"]
+    assert [tz["tzid"] for tz in calendar.walk("VTIMEZONE")] == ["America/New_York"]
+    assert "127 West 125th Street" in str(event["location"])
+
+
+def test_calendar_times_hold_across_the_daylight_saving_change(client, group):
+    """7 pm stays 7 pm local: 23:00 UTC in October (EDT), 00:00 UTC in November (EST)."""
+    with mock.patch.object(timezone, "now", return_value=datetime(2026, 10, 20, 12, tzinfo=UTC)):
+        found, _ = events(client.get(reverse("group_calendar", args=[group.slug])))
+    event = found[0]
+    start = event.decoded("dtstart")
+    from dateutil.rrule import rrulestr
+
+    rule = rrulestr(event["rrule"].to_ical().decode(), dtstart=start)
+    october, november = rule[0], rule[2]  # 20 Oct and 3 Nov 2026 (DST ends 1 Nov)
+    assert (october.hour, november.hour) == (19, 19)
+    assert october.astimezone(UTC).hour == 23
+    assert november.astimezone(UTC).hour == 0
+
+
+def test_cancelled_dates_are_exceptions(client, group):
+    Notice.objects.create(group=group, date=date(2026, 11, 24), text="No meeting", cancels_meeting=True)
+    Notice.objects.create(
+        group=group, date=date(2026, 11, 26), text="A Thursday, not a meeting day", cancels_meeting=True
+    )
+    with mock.patch.object(timezone, "now", return_value=datetime(2026, 11, 17, 12, tzinfo=UTC)):
+        found, _ = events(client.get(reverse("group_calendar", args=[group.slug])))
+    exdates = [d.dt for d in found[0]["exdate"].dts]
+    assert exdates == [datetime(2026, 11, 24, 19, tzinfo=NY)]
+
+
+@pytest.mark.parametrize(
+    ("meeting", "rule"),
+    [
+        ({"recurrence": "biweekly", "starts_on": date(2026, 11, 3)}, {"FREQ": ["WEEKLY"], "INTERVAL": [2]}),
+        ({"recurrence": "monthly", "week_of_month": -1}, {"FREQ": ["MONTHLY"], "BYDAY": ["-1TU"]}),
+        ({"recurrence": "monthly", "week_of_month": 2}, {"FREQ": ["MONTHLY"], "BYDAY": ["2TU"]}),
+    ],
+)
+def test_every_recurrence_becomes_its_rrule(client, db, meeting, rule):
+    group = make_group(meetings=[{"weekday": 1, "start": time(19), "end": time(20), **meeting}])
+    found, _ = events(client.get(reverse("group_calendar", args=[group.slug])))
+    for key, value in rule.items():
+        assert found[0]["rrule"][key] == value
+
+
+def test_a_private_groups_calendar_has_no_private_detail(client, private_group):
+    response = client.get(reverse("group_calendar", args=[private_group.slug]))
+    text = response.content.decode()
+    for secret in SECRETS:
+        assert secret not in text, secret
+    found, _ = events(response)
+    assert "New York, NY" in str(found[0]["location"])
+
+
+def test_unpublished_groups_have_no_calendar(client, facilitator):
+    draft = make_group(facilitator, status="draft")
+    assert client.get(reverse("group_calendar", args=[draft.slug])).status_code == 404
+
+
+def test_a_members_calendar_has_their_groups_with_the_details_they_may_see(client, member, private_group, other_group):
+    JoinRequest.objects.create(group=private_group, user=member, status="approved")
+    JoinRequest.objects.create(group=other_group, user=member, status="pending")
+    client.force_login(member)
+    page = client.get(reverse("group_manage")).content.decode()
+    url = re.search(r'href="(http[^"]+/groups/calendar/[^"]+\.ics)"', page).group(1)
+    client.logout()  # calendar apps fetch without a session
+    response = client.get(url.split("testserver", 1)[1])
+    found, _ = events(response)
+    assert [str(e["summary"]) for e in found] == [private_group.name]
+    assert "99 Secret Lane" in str(found[0]["location"])
+    assert "quiet-harbour-secret" in str(found[0]["description"])
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def test_resetting_the_calendar_address_kills_the_old_one(client, member):
+    client.force_login(member)
+    client.get(reverse("group_manage"))
+    old = MemberCalendar.objects.get(user=member).token
+    client.post(reverse("member_calendar_reset"))
+    new = MemberCalendar.objects.get(user=member).token
+    assert new != old
+    assert client.get(reverse("member_calendar", args=[old])).status_code == 404
+    assert client.get(reverse("member_calendar", args=[new])).status_code == 200
+
+
+def test_an_unknown_calendar_token_is_404(client, db):
+    assert client.get(reverse("member_calendar", args=["nope" * 30])).status_code == 404
+
+
+# --- The Meeting Guide feed -----------------------------------------------------------------
+
+REQUIRED = {"name": str, "slug": str, "day": int, "time": str, "end_time": str, "timezone": str, "types": list,
+            "updated": str, "url": str}  # fmt: skip
+KNOWN_TYPES = {"O", "C", "ONL", "X", "EN", "S", "FR", "DE", "POR", "ITA", "POL", "RUS", "UK", "HI", "JA", "KOR",
+               "TL", "ASL", "LGBTQ", "Y", "W", "M", "SEN", "POC"}  # fmt: skip
+
+
+def feed(client):
+    response = client.get(reverse("meeting_guide_feed"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    return json.loads(response.content)
+
+
+def test_the_feed_follows_the_specification_field_by_field(client, group):
+    records = feed(client)
+    assert len(records) == 1
+    record = records[0]
+    for field, kind in REQUIRED.items():
+        assert isinstance(record[field], kind), field
+    assert record["name"] == group.name and len(record["name"]) <= 255
+    assert re.fullmatch(r"[a-z0-9-]+", record["slug"]) and len(record["slug"]) <= 64
+    assert record["day"] == 2  # Tuesday, counting from Sunday = 0
+    assert (record["time"], record["end_time"]) == ("19:00", "20:30")
+    assert record["timezone"] == "America/New_York"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", record["updated"])
+    assert record["url"].endswith(group.get_absolute_url())
+    assert set(record["types"]) <= KNOWN_TYPES and "O" in record["types"] and "EN" in record["types"]
+    assert record["address"] == "127 West 125th Street"
+    assert (record["city"], record["state"], record["postal_code"], record["country"]) == (
+        "New York",
+        "NY",
+        "10027",
+        "US",
+    )
+    assert record["location"] == "Riverside Library, Room 2"
+    assert record["approximate"] == "no"
+    assert "conference_url" not in record
+
+
+def test_one_record_per_meeting_time_with_unique_slugs(client, db):
+    make_group(
+        meetings=[{"weekday": 0, "start": time(9), "end": time(10)}, {"weekday": 6, "start": time(9), "end": time(10)}]
+    )
+    records = feed(client)
+    assert sorted(r["day"] for r in records) == [0, 1]  # Sunday and Monday
+    assert len({r["slug"] for r in records}) == 2
+
+
+def test_private_groups_are_reduced_to_their_town_and_approximate_point(client, private_group):
+    text = client.get(reverse("meeting_guide_feed")).content.decode()
+    for secret in SECRETS:
+        assert secret not in text, secret
+    record = json.loads(text)[0]
+    assert record["formatted_address"] == "New York, NY, US"
+    assert record["approximate"] == "yes"
+    assert (record["latitude"], record["longitude"]) == (round(private_group.public_latitude, 5),
+                                                         round(private_group.public_longitude, 5))  # fmt: skip
+    assert "C" in record["types"] and "ONL" in record["types"]
+    assert "conference_url" not in record and "ask to join" in record["conference_url_notes"]
+
+
+def test_the_feed_lists_only_published_groups(client, facilitator):
+    make_group(facilitator, name="Draft one", status="draft")
+    make_group(facilitator, name="Archived one", status="archived")
+    assert feed(client) == []
+
+
+def test_the_feed_query_count_does_not_grow(client, db, django_assert_max_num_queries):
+    for i in range(15):
+        make_group(name=f"Group {i}")
+    from django.core.cache import cache
+
+    with django_assert_max_num_queries(3):
+        client.get(reverse("meeting_guide_feed"))
+    cache.clear()
+    for i in range(15, 40):
+        make_group(name=f"Group {i}")
+    with django_assert_max_num_queries(3):
+        assert len(feed(client)) == 40
+
+
+def test_the_feed_is_cached(client, group, django_assert_num_queries):
+    feed(client)
+    with django_assert_num_queries(0):
+        feed(client)
+
+
+# --- Capacity under concurrency (PostgreSQL row locks) ----------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="row locks need PostgreSQL")
+def test_parallel_approvals_for_the_last_seat_leave_the_group_at_capacity(facilitator):
+    group = make_group(facilitator, capacity=2)
+    JoinRequest.objects.create(group=group, user=make_user("first@example.org", "First"), status="approved")
+    a = JoinRequest.objects.create(group=group, user=make_user("a@example.org", "A"))
+    b = JoinRequest.objects.create(group=group, user=make_user("b@example.org", "B"))
+    co = make_user("co@example.org", "Co")
+    outcomes = []
+    barrier = threading.Barrier(2)
+
+    def approve(request, by):
+        from django.db import connections
+
+        try:
+            barrier.wait()
+            membership.join_request_approve(request=request, by=by)
+            outcomes.append("approved")
+        except membership.JoinError:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=approve, args=(a, facilitator)), threading.Thread(target=approve, args=(b, co))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["approved", "refused"]
+    assert group.join_requests.approved().count() == 2
+
+
+def test_connection_vendor_is_known():
+    assert connection.vendor in ("sqlite", "postgresql")
