@@ -54,3 +54,21 @@ def test_information_pages_are_accessible(page, live_server):
     for path, name in [("/about/", "about"), ("/crisis/", "crisis"), ("/accounts/password/reset/", "password reset")]:
         page.goto(path)
         check_page(page, name)
+
+
+def test_account_management_pages_are_accessible(page, live_server):
+    from tests.conftest import PASSWORD, make_user
+
+    make_user("pat@example.org", "Pat")
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill("pat@example.org")
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Sign In").click()
+    page.get_by_role("link", name="Account").wait_for()
+    for path, name in [("/accounts/email/", "email addresses"), ("/accounts/password/change/", "password change"),
+                       ("/account/delete/", "delete account")]:  # fmt: skip
+        page.goto(path)
+        check_page(page, name)
+    page.goto("/account/export/")  # asks for the password again first
+    page.get_by_role("heading", name="Confirm Access").wait_for()
+    check_page(page, "reauthenticate")
