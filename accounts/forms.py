@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import ContactMessage, ProfessionalProfile, User
 
 
 class SignupForm(forms.Form):
@@ -55,3 +55,49 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("That password is not right."))
         return password
+
+
+class ProfessionalForm(forms.ModelForm):
+    class Meta:
+        model = ProfessionalProfile
+        fields = [
+            "public_name", "profession", "credentials", "licence_number", "licence_region", "organisation",
+            "website", "statement", "open_to_contact", "consent",
+        ]  # fmt: skip
+        widgets = {"statement": forms.Textarea(attrs={"rows": 5})}
+
+    def clean_consent(self):
+        if not self.cleaned_data["consent"]:
+            raise forms.ValidationError(_("We can only list you with your consent."))
+        return True
+
+    def clean_website(self):
+        url = self.cleaned_data["website"]
+        if url and not url.lower().startswith(("https://", "http://")):
+            raise forms.ValidationError(_("Enter a web address starting with https://."))
+        return url
+
+
+class ContactForm(forms.ModelForm):
+    # A field people never see (hidden by CSS, skipped by keyboard and screen readers):
+    # anything typed here comes from a robot.
+    website = forms.CharField(required=False, label=_("Leave this empty"))
+
+    class Meta:
+        model = ContactMessage
+        fields = ["name", "email", "topic", "message"]
+        widgets = {"message": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+
+    @property
+    def is_spam(self):
+        return bool(self.cleaned_data.get("website"))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (sent to the applicant)"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )

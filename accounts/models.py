@@ -81,3 +81,117 @@ class User(AbstractBaseUser, PermissionsMixin):
 def user_display(user):
     """How allauth names a user on its pages and e-mails: never by e-mail address."""
     return user.display_name
+
+
+class ProfessionalProfileQuerySet(models.QuerySet):
+    def verified(self):
+        return self.filter(status=ProfessionalProfile.Status.VERIFIED)
+
+    def pending(self):
+        return self.filter(status=ProfessionalProfile.Status.PENDING)
+
+
+class ProfessionalProfile(models.Model):
+    """A mental-health professional who endorses the project, listed once a moderator verifies them."""
+
+    class Profession(models.TextChoices):
+        PSYCHOLOGIST = "psychologist", _("Psychologist")
+        PSYCHIATRIST = "psychiatrist", _("Psychiatrist")
+        SOCIAL_WORKER = "social_worker", _("Clinical social worker")
+        COUNSELLOR = "counsellor", _("Counsellor / therapist")
+        DBT_THERAPIST = "dbt_therapist", _("DBT-trained therapist")
+        NURSE = "nurse", _("Mental-health nurse")
+        OTHER = "other", _("Other mental-health professional")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for verification")
+        VERIFIED = "verified", _("Verified")
+        REJECTED = "rejected", _("Not verified")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="professional_profile")
+    public_name = models.CharField(_("name as it should appear"), max_length=120)
+    profession = models.CharField(_("profession"), max_length=20, choices=Profession.choices)
+    credentials = models.CharField(
+        _("credentials"),
+        max_length=200,
+        help_text=_("Degrees and certifications, e.g. PhD, LCSW, DBT-Linehan Board Certified."),
+    )
+    licence_number = models.CharField(
+        _("licence or registration number"), max_length=60, help_text=_("Seen only by moderators, to verify you.")
+    )
+    licence_region = models.CharField(
+        _("issuing state, province or country"), max_length=100, help_text=_("Also the region you are listed under.")
+    )
+    organisation = models.CharField(_("organisation"), max_length=160, blank=True)
+    website = models.URLField(_("public website"), max_length=300, blank=True)
+    statement = models.TextField(
+        _("statement of endorsement"),
+        max_length=1200,
+        help_text=_("A few sentences, shown publicly, on why you support peer DBT skills groups."),
+    )
+    open_to_contact = models.BooleanField(_("groups in my region may ask me to be an adviser"), default=False)
+    consent = models.BooleanField(_("I agree to be listed publicly as an endorser"), default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    submitted_at = models.DateTimeField(default=timezone.now)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    verified_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(blank=True)
+
+    objects = ProfessionalProfileQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["public_name"]
+        indexes = [models.Index(fields=["status", "profession"], name="professional_status_profession")]
+
+    def __str__(self):
+        return f"{self.public_name} ({self.get_status_display()})"
+
+    REVIEWED_FIELDS = ("public_name", "profession", "credentials", "licence_number", "licence_region")
+
+
+class ProfessionalEvent(models.Model):
+    """The audit trail of an application: who decided what, when and why."""
+
+    profile = models.ForeignKey(ProfessionalProfile, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=40)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.action} {self.created_at:%Y-%m-%d}"
+
+
+class ContactMessage(models.Model):
+    """A message sent through the contact page, kept for moderators."""
+
+    class Topic(models.TextChoices):
+        ENDORSEMENT = "endorsement", _("Professional endorsement")
+        LISTING = "listing", _("A group listing")
+        PRESS = "press", _("Press")
+        OTHER = "other", _("Something else")
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        HANDLED = "handled", _("Handled")
+
+    name = models.CharField(_("your name"), max_length=120)
+    email = models.EmailField(_("your e-mail address"))
+    topic = models.CharField(_("topic"), max_length=12, choices=Topic.choices)
+    message = models.TextField(_("message"), max_length=5000)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.NEW)
+    created_at = models.DateTimeField(default=timezone.now)
+    handled_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="contact_status_created")]
+
+    def __str__(self):
+        return f"{self.get_topic_display()} from {self.name}"

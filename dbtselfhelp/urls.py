@@ -10,6 +10,7 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("groups/", include("groups.urls")),
     path("moderation/", include("groups.moderation_urls")),
+    path("", include("accounts.urls_site")),
     path("", include("lessons.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,3 +1,4 @@
+from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -5,7 +6,13 @@ from django.views.decorators.cache import never_cache
 
 
 def home(request):
-    return render(request, "home.html")
+    from accounts.models import ProfessionalProfile
+
+    endorsers = cache.get("home:endorsers")
+    if endorsers is None:
+        endorsers = ProfessionalProfile.objects.verified().count()
+        cache.set("home:endorsers", endorsers, 300)
+    return render(request, "home.html", {"endorsers": endorsers})
 
 
 @never_cache

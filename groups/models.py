@@ -758,3 +758,25 @@ class MemberCalendar(models.Model):
 
     def __str__(self):
         return f"Calendar of {self.user}"
+
+
+class GroupAdviser(models.Model):
+    """A verified professional who agreed to be named as an adviser on a group's page."""
+
+    class Status(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="advisers")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="adviser_roles")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.INVITED)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["group", "user"], name="one_adviser_role_per_group")]
+
+    def __str__(self):
+        return f"{self.user} advises {self.group} ({self.status})"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import facilitators, feeds, listing, membership, search
+from .views import advisers, facilitators, feeds, listing, membership, search
 
 urlpatterns = [
     path("", search.group_search, name="group_list"),
@@ -8,6 +8,8 @@ urlpatterns = [
     path("manage/", facilitators.manage, name="group_manage"),
     path("invitations/<str:token>/", facilitators.invitation_accept, name="invitation_accept"),
     path("feed.json", feeds.meeting_guide_feed, name="meeting_guide_feed"),
+    path("advisers/<int:pk>/accept/", advisers.adviser_respond, {"answer": "accept"}, name="adviser_accept"),
+    path("advisers/<int:pk>/decline/", advisers.adviser_respond, {"answer": "decline"}, name="adviser_decline"),
     path("calendar/<str:token>.ics", feeds.member_calendar, name="member_calendar"),
     path("calendar/reset/", feeds.reset_member_calendar, name="member_calendar_reset"),
     path("<slug:slug>/", listing.group_detail, name="group_detail"),
@@ -29,4 +31,5 @@ urlpatterns = [
     path("<slug:slug>/facilitators/", facilitators.facilitators, name="group_facilitators"),
     path("<slug:slug>/facilitators/<int:pk>/remove/", facilitators.facilitator_remove, name="facilitator_remove"),
     path("<slug:slug>/invitations/<int:pk>/cancel/", facilitators.invitation_cancel, name="invitation_cancel"),
+    path("<slug:slug>/advisers/<int:user_id>/invite/", advisers.adviser_invite, name="adviser_invite"),
 ]

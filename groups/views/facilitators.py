@@ -15,6 +15,7 @@ from .. import services
 from ..access import get_group_for_facilitator, verified_member_required
 from ..forms import InviteForm
 from ..models import FacilitatorInvitation, GroupFacilitator, JoinRequest, MemberCalendar, PeerGroup
+from .advisers import adviser_candidates
 
 
 @verified_member_required
@@ -87,6 +88,8 @@ def facilitators(request, slug):
         "is_lead": is_lead,
         "facilitations": group.facilitators.select_related("user"),
         "invitations": group.invitations.filter(accepted_at__isnull=True).order_by("-created_at"),
+        "advisers": group.advisers.select_related("user__professional_profile"),
+        "adviser_candidates": adviser_candidates(group)[:20],
     }
     return render(request, "groups/facilitators.html", context, status=400 if request.method == "POST" else 200)
 

@@ -41,6 +41,7 @@ def group_detail(request, slug):
         "own_request": own_request,
         "join_closed": membership.join_closed_reason(group) if own_request is None else "",
         "pending_requests": group.join_requests.pending().count() if is_facilitator else 0,
+        "advisers": group.advisers.filter(status="accepted").select_related("user__professional_profile"),
         "is_facilitator": is_facilitator,
         "is_moderator": is_moderator,
         "jsonld": as_script(group_jsonld(group, url=request.build_absolute_uri(group.get_absolute_url())))

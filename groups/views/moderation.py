@@ -6,6 +6,7 @@ from importlib import import_module
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,8 +25,24 @@ def extra_queues():
             module = import_module(path)
         except ImportError:
             continue
-        queues.append(module.queue_summary())
+        if hasattr(module, "queue_summaries"):
+            queues.extend(module.queue_summaries())
+        else:
+            queues.append(module.queue_summary())
     return queues
+
+
+def queue_counts():
+    """Every queue with its count, for the console and the moderators' navigation."""
+    queues = [
+        {"name": _("New listings"), "url": reverse("moderation") + "#pending",
+         "count": PeerGroup.objects.needing_review().count()},
+        {"name": _("Changed listings"), "url": reverse("moderation") + "#changed",
+         "count": PeerGroup.objects.changed_since_review().count()},
+        {"name": _("Reports"), "url": reverse("moderation") + "#reports",
+         "count": Report.objects.filter(status=Report.Status.OPEN).count()},
+    ]  # fmt: skip
+    return queues + extra_queues()
 
 
 @moderator_required

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import services
-from .forms import DeleteAccountForm, DisplayNameForm
+from .. import services
+from ..forms import DeleteAccountForm, DisplayNameForm
 
 
 @login_required

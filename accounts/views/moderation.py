@@ -1,0 +1,93 @@
+"""Moderators' queues kept by the accounts app: professional applications and contact messages."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dbtselfhelp.access import moderator_required
+
+from .. import professionals
+from ..forms import ReasonForm
+from ..models import ContactMessage, ProfessionalProfile
+
+CHECKLIST = [
+    _("The licence number is found in the issuing region's public register, under this name."),
+    _("The licence is current, with no restriction that bears on endorsing."),
+    _("The profession and credentials match the register."),
+    _("The website, if given, belongs to this person or their organisation."),
+    _("The statement is an endorsement, not advertising, and gives no clinical advice."),
+]
+
+
+@moderator_required
+def professional_queue(request):
+    return render(
+        request,
+        "accounts/moderation/professionals.html",
+        {
+            "pending": ProfessionalProfile.objects.pending().select_related("user").order_by("submitted_at"),
+            "decided": ProfessionalProfile.objects.exclude(status="pending")
+            .select_related("reviewed_by")
+            .order_by("-reviewed_at")[:30],
+        },
+    )
+
+
+@moderator_required
+def professional_review(request, pk):
+    profile = get_object_or_404(ProfessionalProfile.objects.select_related("user"), pk=pk)
+    context = {
+        "profile": profile,
+        "checklist": CHECKLIST,
+        "reject_form": ReasonForm(),
+        "history": profile.events.select_related("actor"),
+    }
+    return render(request, "accounts/moderation/professional_review.html", context)
+
+
+@require_POST
+@moderator_required
+def professional_decide(request, pk, action):
+    profile = get_object_or_404(ProfessionalProfile, pk=pk)
+    if profile.status != ProfessionalProfile.Status.PENDING:
+        messages.error(request, _("Only applications waiting for verification can be decided."))
+        return redirect("moderation_professional", pk=pk)
+    if action == "verify":
+        professionals.professional_verify(profile=profile, by=request.user, note=request.POST.get("note", "")[:2000])
+        messages.success(request, _("%(name)s is verified and listed.") % {"name": profile.public_name})
+        return redirect("moderation_professionals")
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please give a reason."))
+        return redirect("moderation_professional", pk=pk)
+    professionals.professional_reject(profile=profile, by=request.user, reason=form.cleaned_data["reason"])
+    messages.success(request, _("Rejected. The applicant has been e-mailed the reason."))
+    return redirect("moderation_professionals")
+
+
+@moderator_required
+def contact_messages(request):
+    return render(
+        request,
+        "accounts/moderation/messages.html",
+        {
+            "new": ContactMessage.objects.filter(status="new").order_by("created_at"),
+            "handled": ContactMessage.objects.filter(status="handled")
+            .select_related("handled_by")
+            .order_by("-handled_at")[:30],
+        },
+    )
+
+
+@require_POST
+@moderator_required
+def contact_message_handled(request, pk):
+    message = get_object_or_404(ContactMessage, pk=pk, status="new")
+    message.status = ContactMessage.Status.HANDLED
+    message.handled_by = request.user
+    message.handled_at = timezone.now()
+    message.save(update_fields=["status", "handled_by", "handled_at"])
+    messages.success(request, _("Marked as handled."))
+    return redirect("moderation_messages")

@@ -1,0 +1,25 @@
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.urls import set_urlconf
+
+from dbtselfhelp.emails import send_templated_email
+from groups.views.moderation import queue_counts
+
+
+class Command(BaseCommand):
+    help = "E-mail moderators a summary of every queue. Safe to run weekly from cron (it only reads and sends)."
+
+    def handle(self, *args, **options):
+        set_urlconf(None)
+        queues = queue_counts()
+        moderators = list(
+            get_user_model()
+            .objects.filter(is_active=True, groups__permissions__codename="moderate")
+            .values_list("email", flat=True)
+            .distinct()
+        )
+        send_templated_email(template="moderation_summary", to=moderators,
+                             context={"queues": queues, "total": sum(q["count"] for q in queues)})  # fmt: skip
+        self.stdout.write(
+            f"Sent the summary ({sum(q['count'] for q in queues)} waiting) to {len(moderators)} moderator(s)."
+        )
