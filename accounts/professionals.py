@@ -1,29 +1,14 @@
 """The life of a professional endorser's application. Writes here; views call these."""
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from dbtselfhelp.emails import send_templated_email
+from dbtselfhelp.emails import absolute_url, moderator_emails, send_templated_email
 
 from .models import ProfessionalEvent, ProfessionalProfile
 
 Status = ProfessionalProfile.Status
-
-
-def _absolute(path):
-    return f"{settings.SITE_URL}{path}"
-
-
-def _moderator_emails():
-    return list(
-        get_user_model()
-        .objects.filter(is_active=True, groups__permissions__codename="moderate")
-        .values_list("email", flat=True)
-        .distinct()
-    )
 
 
 def _record(profile, action, *, by=None, note=""):
@@ -37,8 +22,8 @@ def _to_review(profile, by, action):
     _record(profile, action, by=by)
     send_templated_email(
         template="professional_submitted",
-        to=_moderator_emails(),
-        context={"profile": profile, "url": _absolute(reverse("moderation_professional", args=[profile.pk]))},
+        to=moderator_emails(),
+        context={"profile": profile, "url": absolute_url(reverse("moderation_professional", args=[profile.pk]))},
     )
 
 
@@ -81,7 +66,7 @@ def professional_verify(*, profile, by, note=""):
     send_templated_email(
         template="professional_verified",
         to=[profile.user.email],
-        context={"profile": profile, "url": _absolute(reverse("professional_list"))},
+        context={"profile": profile, "url": absolute_url(reverse("professional_list"))},
     )
 
 
@@ -96,5 +81,5 @@ def professional_reject(*, profile, by, reason):
     send_templated_email(
         template="professional_rejected",
         to=[profile.user.email],
-        context={"profile": profile, "reason": reason, "url": _absolute(reverse("professional_me"))},
+        context={"profile": profile, "reason": reason, "url": absolute_url(reverse("professional_me"))},
     )

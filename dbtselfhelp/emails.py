@@ -33,6 +33,23 @@ def render_text(name, context):
     return _text_engine().get_template(name).render(Context(context))
 
 
+def absolute_url(path):
+    """A site path as a full address, for e-mails and calendars."""
+    return f"{settings.SITE_URL}{path}"
+
+
+def moderator_emails():
+    """The addresses of active moderators (those holding accounts.moderate through a group)."""
+    from django.contrib.auth import get_user_model
+
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True, groups__permissions__codename="moderate")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+
+
 @task
 def deliver_email(*, subject, body, html, to, reply_to=None):
     message = EmailMultiAlternatives(subject=subject, body=body, to=to, reply_to=reply_to or None)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dbtselfhelp.emails import send_templated_email
+from dbtselfhelp.emails import absolute_url, send_templated_email
 
 from .models import JoinRequest, PeerGroup
 
@@ -27,13 +27,17 @@ class JoinError(Exception):
         self.message = message
 
 
-def _absolute(path):
-    return f"{settings.SITE_URL}{path}"
-
-
 def _facilitator_emails(group, *, exclude=None):
     emails = group.facilitators.values_list("user__email", flat=True)
     return [email for email in emails if email != exclude]
+
+
+def _decide(request, status, *, by, note=""):
+    request.status = status
+    request.decided_at = timezone.now()
+    request.decided_by = by
+    request.decision_note = note.strip()
+    request.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
 
 
 def join_closed_reason(group):
@@ -73,7 +77,7 @@ def join_request_create(*, group, user, message):
             "group": group,
             "member": user,
             "request": request,
-            "url": _absolute(reverse("group_requests", args=[group.slug])),
+            "url": absolute_url(reverse("group_requests", args=[group.slug])),
         },
     )
     return request, True
@@ -92,10 +96,7 @@ def join_request_withdraw(*, request):
 def membership_leave(*, request):
     if request.status != Status.APPROVED:
         raise JoinError(_("You are not a member of this group."))
-    request.status = Status.REMOVED
-    request.decided_at = timezone.now()
-    request.decided_by = request.user
-    request.save(update_fields=["status", "decided_at", "decided_by"])
+    _decide(request, Status.REMOVED, by=request.user)
 
 
 def join_request_approve(*, request, by, note=""):
@@ -109,19 +110,15 @@ def join_request_approve(*, request, by, note=""):
             raise JoinError(_("This request has already been answered."))
         if group.capacity is not None and group.join_requests.approved().count() >= group.capacity:
             raise JoinError(_("The group is full: raise its capacity or remove a member first."))
-        request.status = Status.APPROVED
-        request.decided_at = timezone.now()
-        request.decided_by = by
-        request.decision_note = note.strip()
-        request.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
+        _decide(request, Status.APPROVED, by=by, note=note)
     send_templated_email(
         template="join_request_approved",
         to=[request.user.email],
         context={
             "group": group,
             "request": request,
-            "url": _absolute(group.get_absolute_url()),
-            "my_groups": _absolute(reverse("group_manage")),
+            "url": absolute_url(group.get_absolute_url()),
+            "my_groups": absolute_url(reverse("group_manage")),
         },
     )
     return request
@@ -132,18 +129,14 @@ def join_request_decline(*, request, by, note=""):
         request = JoinRequest.objects.select_for_update().select_related("group").get(pk=request.pk)
         if request.status != Status.PENDING:
             raise JoinError(_("This request has already been answered."))
-        request.status = Status.DECLINED
-        request.decided_at = timezone.now()
-        request.decided_by = by
-        request.decision_note = note.strip()
-        request.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
+        _decide(request, Status.DECLINED, by=by, note=note)
     group = request.group
     near = f"{group.town}, {group.region}".strip(", ") if group.meets_in_person else ""
     search = reverse("group_list") + (f"?near={near}" if near else "?format=online")
     send_templated_email(
         template="join_request_declined",
         to=[request.user.email],
-        context={"group": group, "request": request, "search_url": _absolute(search.replace(" ", "+"))},
+        context={"group": group, "request": request, "search_url": absolute_url(search.replace(" ", "+"))},
     )
     return request
 
@@ -152,11 +145,7 @@ def join_request_decline(*, request, by, note=""):
 def membership_remove(*, request, by, note=""):
     if request.status != Status.APPROVED:
         raise JoinError(_("That person is not a member."))
-    request.status = Status.REMOVED
-    request.decided_at = timezone.now()
-    request.decided_by = by
-    request.decision_note = note.strip()
-    request.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
+    _decide(request, Status.REMOVED, by=by, note=note)
 
 
 def erase_old_request_messages(*, now=None):

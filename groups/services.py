@@ -6,12 +6,11 @@ Views call these; none of this lives in signals, form.save() tricks or views.
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from dbtselfhelp.emails import send_templated_email
+from dbtselfhelp.emails import absolute_url, moderator_emails, send_templated_email
 
 from . import geocoding
 from .models import FacilitatorInvitation, GroupFacilitator, ListingEvent, PeerGroup, Report
@@ -25,19 +24,6 @@ def _record(group, action, *, by=None, note="", changes=None):
 
 def _facilitator_emails(group):
     return list(group.facilitators.values_list("user__email", flat=True))
-
-
-def _moderator_emails():
-    User = get_user_model()
-    return list(
-        User.objects.filter(is_active=True, groups__permissions__codename="moderate")
-        .values_list("email", flat=True)
-        .distinct()
-    )
-
-
-def _absolute(path):
-    return f"{settings.SITE_URL}{path}"
 
 
 def place_group(group):
@@ -104,8 +90,8 @@ def group_submit(*, group, by):
     _record(group, Action.SUBMITTED, by=by)
     send_templated_email(
         template="listing_submitted",
-        to=_moderator_emails(),
-        context={"group": group, "url": _absolute(reverse("moderation_group", args=[group.slug]))},
+        to=moderator_emails(),
+        context={"group": group, "url": absolute_url(reverse("moderation_group", args=[group.slug]))},
     )
     return True
 
@@ -130,7 +116,7 @@ def group_approve(*, group, by, note=""):
         send_templated_email(
             template="listing_approved",
             to=_facilitator_emails(group),
-            context={"group": group, "url": _absolute(group.get_absolute_url())},
+            context={"group": group, "url": absolute_url(group.get_absolute_url())},
         )
 
 
@@ -144,7 +130,7 @@ def group_reject(*, group, by, reason):
     send_templated_email(
         template="listing_rejected",
         to=_facilitator_emails(group),
-        context={"group": group, "reason": reason, "url": _absolute(reverse("group_edit", args=[group.slug]))},
+        context={"group": group, "reason": reason, "url": absolute_url(reverse("group_edit", args=[group.slug]))},
     )
 
 
@@ -157,7 +143,7 @@ def group_unpublish(*, group, by, reason):
     send_templated_email(
         template="listing_unpublished",
         to=_facilitator_emails(group),
-        context={"group": group, "reason": reason, "url": _absolute(reverse("group_edit", args=[group.slug]))},
+        context={"group": group, "reason": reason, "url": absolute_url(reverse("group_edit", args=[group.slug]))},
     )
 
 
@@ -192,7 +178,7 @@ def facilitator_invite(*, group, email, by):
         context={
             "group": group,
             "inviter": by,
-            "url": _absolute(reverse("invitation_accept", args=[invitation.token])),
+            "url": absolute_url(reverse("invitation_accept", args=[invitation.token])),
             "days": settings.INVITATION_VALID_DAYS,
         },
     )
@@ -212,7 +198,7 @@ def invitation_accept(*, invitation, user):
         context={
             "group": group,
             "facilitator": user,
-            "url": _absolute(reverse("group_facilitators", args=[group.slug])),
+            "url": absolute_url(reverse("group_facilitators", args=[group.slug])),
         },
     )
 
@@ -240,8 +226,8 @@ def report_create(*, group, by, reason, text):
     report = Report.objects.create(group=group, reporter=by, reason=reason, text=text)
     send_templated_email(
         template="report_received",
-        to=_moderator_emails(),
-        context={"report": report, "group": group, "url": _absolute(reverse("moderation"))},
+        to=moderator_emails(),
+        context={"report": report, "group": group, "url": absolute_url(reverse("moderation"))},
     )
     return report
 
@@ -276,7 +262,11 @@ def sweep_listings(*, now=None):
         send_templated_email(
             template="listing_archived",
             to=_facilitator_emails(group),
-            context={"group": group, "days": settings.LISTING_ARCHIVE_DAYS, "url": _absolute(reverse("group_manage"))},
+            context={
+                "group": group,
+                "days": settings.LISTING_ARCHIVE_DAYS,
+                "url": absolute_url(reverse("group_manage")),
+            },
         )
         counts["archived"] += 1
 
@@ -294,7 +284,7 @@ def sweep_listings(*, now=None):
                 "days": group.days_since_confirmed(now),
                 "stale_days": settings.LISTING_STALE_DAYS,
                 "archive_days": settings.LISTING_ARCHIVE_DAYS,
-                "url": _absolute(group.get_absolute_url()),
+                "url": absolute_url(group.get_absolute_url()),
             },
         )
         counts["reminded"] += 1
