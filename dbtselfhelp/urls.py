@@ -1,7 +1,10 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import index as sitemap_index
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from . import views
+from .sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,5 +15,7 @@ urlpatterns = [
     path("moderation/", include("groups.moderation_urls")),
     path("", include("accounts.urls_site")),
     path("", include("lessons.urls")),
+    path("sitemap.xml", sitemap_index, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
     path("admin/", admin.site.urls),
 ]

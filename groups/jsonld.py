@@ -1,8 +1,6 @@
 """schema.org JSON-LD for a group page, built from public fields only."""
 
-import json
-
-from django.utils.safestring import mark_safe
+from lessons.jsonld import as_script  # noqa: F401 - used by the views through this module
 
 from .models import MeetingTime, PeerGroup
 
@@ -67,9 +65,3 @@ def group_jsonld(group, *, url):
     if locations:
         data["location"] = locations if len(locations) > 1 else locations[0]
     return data
-
-
-def as_script(data):
-    """A <script type="application/ld+json"> block; <, > and & escaped so text cannot close it."""
-    text = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return mark_safe(f'<script type="application/ld+json">{text}</script>')

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +22,113 @@ class SkillModule(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        try:
-            return reverse("lesson_module", args=[self.slug])
-        except Exception:  # noqa: BLE001 - the lessons pages may not be installed yet
-            return ""
+        return reverse("lesson_module", args=[self.slug])
+
+
+class Skill(models.Model):
+    """A DBT skill: DEAR MAN, TIPP, Wise Mind… with a summary and, where it has them, steps."""
+
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    expansion = models.CharField(_("what the letters stand for"), max_length=300, blank=True)
+    module = models.ForeignKey(SkillModule, on_delete=models.PROTECT, related_name="skills")
+    summary = models.TextField(_("summary"))
+    steps = models.JSONField(_("steps"), default=list, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["module__order", "order", "name"]
+        verbose_name = _("skill")
+        verbose_name_plural = _("skills")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("skill_detail", args=[self.slug])
+
+
+class LessonQuerySet(models.QuerySet):
+    def published(self):
+        from django.utils import timezone
+
+        return self.filter(status=Lesson.Status.PUBLISHED, published_at__lte=timezone.now())
+
+
+class Lesson(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(_("title"), max_length=160)
+    slug = models.SlugField(_("slug"), unique=True, max_length=160)
+    module = models.ForeignKey(SkillModule, on_delete=models.PROTECT, related_name="lessons")
+    skills = models.ManyToManyField(Skill, verbose_name=_("skills taught"), blank=True, related_name="lessons")
+    summary = models.CharField(_("summary"), max_length=300)
+    body = models.TextField(_("body (Markdown)"))
+    author = models.CharField(_("author"), max_length=120, default="DBT Self-Help Groups editors")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = LessonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["module__order", "order", "title"]
+        indexes = [models.Index(fields=["status", "published_at"], name="lesson_status_published")]
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("lesson_detail", args=[self.slug])
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if SkillModule.objects.filter(slug=self.slug).exists():
+            raise ValidationError({"slug": _("A skill module already uses this address.")})
+
+    @property
+    def reading_minutes(self):
+        return max(1, round(len(self.body.split()) / 200))
+
+
+class Testimonial(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Not approved")
+
+    text = models.TextField(_("your words"), max_length=2000)
+    display_name = models.CharField(
+        _("name to show (optional)"),
+        max_length=60,
+        blank=True,
+        help_text=_("A first name, initials or nothing at all. Left empty, it shows as “Anonymous”."),
+    )
+    consent = models.BooleanField(_("I agree that this may be published on this site"), default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="testimonials"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rejection_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="testimonial_status_created")]
+
+    def __str__(self):
+        return f"{self.shown_name}: {self.text[:40]}"
+
+    @property
+    def shown_name(self):
+        return self.display_name or _("Anonymous")

@@ -1,7 +1,22 @@
-from django.http import Http404
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
+from dbtselfhelp.access import moderator_required, verified_member_required
+
+from . import search as lesson_search
+from .forms import TestimonialForm
+from .jsonld import article_jsonld, as_script
 from .markdown import render_markdown
+from .models import Lesson, Skill, SkillModule, Testimonial
 from .pages import get_page
 
 INFORMATION_PAGES = (
@@ -21,3 +36,143 @@ def information_page(request, slug):
     if page is None:
         raise Http404
     return render(request, "lessons/page.html", {"page": page, "body": render_markdown(page.body)})
+
+
+def _visible_lessons(request):
+    lessons = Lesson.objects.all() if request.user.is_staff else Lesson.objects.published()
+    return lessons.select_related("module")
+
+
+def lesson_index(request):
+    """The modules and their lessons, or search results for ?q=."""
+    raw = request.GET.get("q", "")
+    if "q" in request.GET:
+        query = lesson_search.clean_query(raw)
+        if not query:
+            message = _("Type a word or two to search for, such as “wise mind” or “validation”.")
+            return render(request, "lessons/search.html", {"q": raw[:100], "message": message}, status=400)
+        lessons, skills = lesson_search.search(query)
+        return render(request, "lessons/search.html", {"q": query, "lessons": lessons, "skills": skills})
+    modules = SkillModule.objects.prefetch_related(
+        Prefetch("lessons", queryset=Lesson.objects.published().order_by("order", "title"), to_attr="published_lessons")
+    )
+    return render(request, "lessons/index.html", {"modules": modules})
+
+
+def lesson_or_module(request, slug):
+    """/lessons/<slug>/ is a module's page when the slug names a module, else a lesson's."""
+    module = SkillModule.objects.filter(slug=slug).first()
+    if module is not None:
+        lessons = Lesson.objects.published().filter(module=module).prefetch_related("skills")
+        skills = module.skills.all()
+        return render(request, "lessons/module.html", {"module": module, "lessons": lessons, "skills": skills})
+    lesson = get_object_or_404(_visible_lessons(request).prefetch_related("skills"), slug=slug)
+    siblings = list(Lesson.objects.published().filter(module=lesson.module).values_list("slug", "title"))
+    index = next((i for i, (s, _title) in enumerate(siblings) if s == lesson.slug), None)
+    previous = siblings[index - 1] if index else None
+    following = siblings[index + 1] if index is not None and index + 1 < len(siblings) else None
+    url = request.build_absolute_uri(lesson.get_absolute_url())
+    context = {
+        "lesson": lesson,
+        "body": render_markdown(lesson.body),
+        "previous": previous,
+        "next": following,
+        "canonical": url,
+        "jsonld": as_script(article_jsonld(lesson, url=url)) if lesson.status == Lesson.Status.PUBLISHED else "",
+    }
+    return render(request, "lessons/lesson.html", context)
+
+
+def skill_list(request):
+    modules = SkillModule.objects.prefetch_related("skills")
+    return render(request, "lessons/skills.html", {"modules": modules})
+
+
+def skill_detail(request, slug):
+    skill = get_object_or_404(Skill.objects.select_related("module"), slug=slug)
+    lessons = Lesson.objects.published().filter(skills=skill)
+    return render(request, "lessons/skill.html", {"skill": skill, "lessons": lessons})
+
+
+def testimonial_list(request):
+    testimonials = Testimonial.objects.filter(status=Testimonial.Status.APPROVED).order_by("-reviewed_at", "-pk")
+    return render(request, "lessons/testimonials.html", {"testimonials": testimonials[:100]})
+
+
+@verified_member_required
+def testimonial_create(request):
+    form = TestimonialForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        testimonial = form.save(commit=False)
+        testimonial.user = request.user
+        testimonial.save()
+        messages.success(request, _("Thank you. A moderator will read it before it is published."))
+        return redirect("testimonial_list")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "lessons/testimonial_form.html", {"form": form}, status=status)
+
+
+@moderator_required
+def moderation_testimonials(request):
+    pending = Testimonial.objects.filter(status=Testimonial.Status.PENDING).order_by("created_at")
+    decided = Testimonial.objects.exclude(status=Testimonial.Status.PENDING).select_related("reviewed_by")
+    return render(
+        request,
+        "lessons/moderation_testimonials.html",
+        {"pending": pending, "decided": decided.order_by("-reviewed_at")[:30]},
+    )
+
+
+@require_POST
+@moderator_required
+def moderation_testimonial_decide(request, pk, action):
+    testimonial = get_object_or_404(Testimonial, pk=pk, status=Testimonial.Status.PENDING)
+    reason = request.POST.get("reason", "").strip()[:2000]
+    if action == "reject" and not reason:
+        messages.error(request, _("Please give a reason."))
+        return redirect("moderation_testimonials")
+    testimonial.status = Testimonial.Status.APPROVED if action == "approve" else Testimonial.Status.REJECTED
+    testimonial.rejection_reason = reason if action == "reject" else ""
+    testimonial.reviewed_by = request.user
+    testimonial.reviewed_at = timezone.now()
+    testimonial.save(update_fields=["status", "rejection_reason", "reviewed_by", "reviewed_at"])
+    messages.success(request, _("Published.") if action == "approve" else _("Rejected."))
+    return redirect("moderation_testimonials")
+
+
+class LessonFeed(Feed):
+    feed_type = Atom1Feed
+    title = gettext_lazy("DBT skills lessons")
+    subtitle = gettext_lazy("Practical lessons on DBT skills, from DBT Self-Help Groups.")
+
+    def link(self):
+        return reverse("lesson_index")
+
+    def items(self):
+        return Lesson.objects.published().select_related("module").order_by("-published_at")[:30]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.summary
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_author_name(self, item):
+        return item.author
+
+    def item_categories(self, item):
+        return [item.module.name]
+
+
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = ["User-agent: *"]
+    lines += [f"Disallow: {path}" for path in ("/account/", "/accounts/", "/moderation/", "/admin/", "/groups/manage/")]
+    lines += [f"Sitemap: {sitemap}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -9,3 +9,4 @@ class Command(BaseCommand):
         call_command("load_places", stdout=self.stdout)
         call_command("demo_accounts", stdout=self.stdout)
         call_command("load_demo_groups", stdout=self.stdout)
+        call_command("demo_testimonials", stdout=self.stdout)

@@ -1,0 +1,29 @@
+"""schema.org Article JSON-LD for lesson pages."""
+
+import json
+
+from django.utils.safestring import mark_safe
+
+
+def article_jsonld(lesson, *, url):
+    return {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": lesson.title,
+        "description": lesson.summary,
+        "url": url,
+        "mainEntityOfPage": url,
+        "author": {"@type": "Organization", "name": lesson.author},
+        "datePublished": lesson.published_at.isoformat() if lesson.published_at else None,
+        "dateModified": lesson.updated_at.isoformat() if lesson.updated_at else None,
+        "articleSection": lesson.module.name,
+        "about": [skill.name for skill in lesson.skills.all()],
+        "wordCount": len(lesson.body.split()),
+        "inLanguage": "en",
+    }
+
+
+def as_script(data):
+    """A <script type="application/ld+json"> block; <, > and & escaped so text cannot close it."""
+    text = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')
