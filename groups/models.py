@@ -408,16 +408,31 @@ class PeerGroup(models.Model):
         data["schedule"] = [str(m) for m in self.meeting_times.all()]
         return data
 
+    PRIVATE_FIELDS = ("venue", "address", "postal_code", "latitude", "longitude", "meeting_url")
+
     def changes_since_review(self):
-        """[(field label, before, after)] against what a moderator last approved."""
+        """[(field label, before, after)] against what a moderator last approved. For a private
+        group the values of private fields are not shown, only that they changed."""
         before, after = self.review_snapshot or {}, self.snapshot()
         labels = {f.name: f.verbose_name for f in self._meta.fields}
         labels.update(module=_("skill module"), audiences=_("especially for"), schedule=_("schedule"))
+        hidden = _("(private)")
+        private = self.is_location_private or before.get("location_privacy") == self.LocationPrivacy.MEMBERS
         return [
-            (str(labels.get(key, key)).capitalize(), before.get(key), after[key])
+            (
+                str(labels.get(key, key)).capitalize(),
+                hidden if private and key in self.PRIVATE_FIELDS else before.get(key),
+                hidden if private and key in self.PRIVATE_FIELDS else after[key],
+            )
             for key in after
             if before.get(key) != after[key]
         ]
+
+    @property
+    def meeting_url_host(self):
+        from urllib.parse import urlsplit
+
+        return urlsplit(self.meeting_url).hostname or ""
 
 
 class GroupFacilitator(models.Model):

@@ -145,3 +145,15 @@ def test_group_cards_show_the_next_meeting_in_the_groups_zone(client, group):
     body = client.get(reverse("group_list"), {"near": "10027"}).content.decode()
     card = re.search(r'<p class="group-card__next">(.*?)</p>', body, re.S).group(1)
     assert "Tuesday" in card and "7:00 PM" in card and "America/New_York" in card
+
+
+def test_moderators_do_not_see_a_private_groups_address_or_link(client, moderator, private_group):
+    from groups.models import PeerGroup
+
+    PeerGroup.objects.filter(pk=private_group.pk).update(address="100 Other Street", has_unreviewed_changes=True)
+    client.force_login(moderator)
+    body = client.get(reverse("moderation_group", args=[private_group.slug])).content.decode()
+    for secret in ("99 Secret Lane", "100 Other Street", "St Brigid", "quiet-harbour-secret"):
+        assert secret not in body, secret
+    assert "A link on meet.example.org" in body
+    assert "(private)" in body  # the address changed, without saying to what
