@@ -11,7 +11,7 @@ from functools import cache
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.tasks import task
+from django.tasks import TaskResultStatus, task
 from django.template import Context, Engine, TemplateDoesNotExist
 from django.template.loader import render_to_string
 
@@ -72,9 +72,13 @@ def send_templated_email(*, template, to, context=None, reply_to=None):
         html = render_to_string("emails/layout.html", {**context, "subject": subject, "text": body})
     for address in recipients:
         try:
-            deliver_email.enqueue(
+            result = deliver_email.enqueue(
                 subject=f"[{settings.SITE_NAME}] {subject}", body=body, html=html, to=[address], reply_to=reply_to
             )
         except Exception:
-            # Immediate backend: the send itself failed. The caller's work is already saved.
-            logger.exception("E-mail %s could not be sent", template)
+            # The queue itself refused the task. The caller's work is already saved.
+            logger.exception("E-mail %s could not be queued", template)
+            continue
+        if result.status == TaskResultStatus.FAILED:
+            # The immediate backend ran it at once and the mail server refused it.
+            logger.error("E-mail %s could not be sent: %s", template, result.errors[-1].exception_class_path)

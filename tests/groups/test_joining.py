@@ -252,3 +252,10 @@ def test_who_asked_to_join_is_hidden_from_other_members_and_moderators(client, m
         client.force_login(user)
         assert client.get(reverse("group_requests", args=[group.slug])).status_code == 403
         assert "my private words" not in client.get(group.get_absolute_url()).content.decode()
+
+
+def test_a_failed_send_is_logged_not_raised(client, member, group, settings, caplog):
+    settings.MAILERS = {"default": {"BACKEND": "tests.fakes.BrokenEmailBackend"}}
+    with caplog.at_level("ERROR", logger="dbtselfhelp.emails"):
+        assert ask(client, member, group).status_code == 302
+    assert "join_request_received could not be sent" in caplog.text
