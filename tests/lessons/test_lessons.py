@@ -40,6 +40,9 @@ def test_every_shipped_skill_renders(client, db):
 def test_the_index_lists_modules_and_lessons(client, db, django_assert_max_num_queries):
     with django_assert_max_num_queries(4):
         body = client.get(reverse("lesson_index")).content.decode()
+    for page in ("what-is-dbt", "skills-defined", "instant-mindfulness", "links"):
+        assert f'href="/{page}/"' in body
+        assert client.get(f"/{page}/").status_code == 200
     for module in SkillModule.objects.all():
         assert module.name in body
     assert "Asking for what you need with DEAR MAN" in body
