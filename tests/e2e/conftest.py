@@ -77,3 +77,31 @@ def check_page(page, name):
         page.screenshot(path=str(SCREENSHOT_DIR / f"{slug}-{label}.png"), full_page=True)
         assert results.violations_count == 0, f"{name} at {label} width:\n{results.generate_report()}"
     page.set_viewport_size(DESKTOP)
+
+
+def load_reference_data():
+    """What the data migrations load (modules, skills, lessons, audiences, the Moderators
+    group), loaded again: transactional tests flush the database after each test. The same
+    idempotent functions the migrations run, so the data is exactly the shipped data."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    from lessons.content_loader import load_content
+
+    import_module("accounts.migrations.0004_moderators_can_moderate").grant(apps, None)
+    import_module("lessons.migrations.0002_the_four_modules").add_modules(apps, None)
+    import_module("groups.migrations.0002_audiences").add_audiences(apps, None)
+    load_content(
+        SkillModule=apps.get_model("lessons", "SkillModule"),
+        Skill=apps.get_model("lessons", "Skill"),
+        Lesson=apps.get_model("lessons", "Lesson"),
+        now=timezone.now(),
+    )
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+        load_reference_data()

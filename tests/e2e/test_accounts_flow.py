@@ -6,7 +6,7 @@ from django.core import mail
 from accounts.models import User
 from tests.e2e.conftest import check_page
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "a-long-enough-passphrase"
 

@@ -6,7 +6,7 @@ from tests.conftest import make_user
 from tests.e2e.conftest import check_page
 from tests.e2e.test_listing_flow import sign_in, sign_out
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_apply_verify_and_appear(page):

@@ -7,7 +7,7 @@ from tests.conftest import make_group, make_user
 from tests.e2e.conftest import check_page
 from tests.e2e.test_listing_flow import sign_in, sign_out
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_ask_to_join_be_welcomed_and_see_how_to_attend(page):

@@ -6,7 +6,7 @@ from lessons.models import Testimonial
 from tests.conftest import make_user
 from tests.e2e.conftest import check_page
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_read_a_lesson_and_follow_its_links(page):

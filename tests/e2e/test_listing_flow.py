@@ -6,7 +6,7 @@ from groups.models import PeerGroup
 from tests.conftest import PASSWORD, make_user
 from tests.e2e.conftest import check_page
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def sign_in(page, email):

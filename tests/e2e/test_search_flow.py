@@ -7,7 +7,7 @@ import pytest
 from tests.conftest import make_group
 from tests.e2e.conftest import check_page
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_search_filter_open_and_come_back(page):
