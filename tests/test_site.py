@@ -69,3 +69,18 @@ def test_pages_have_no_inline_scripts_or_styles(client, db):
     assert "<style" not in body
     assert " style=" not in body
     assert "<script>" not in body
+
+
+def test_each_request_is_logged_by_route_without_secrets(client, member, caplog):
+    from groups.models import MemberCalendar
+
+    calendar = MemberCalendar.objects.create(user=member)
+    with caplog.at_level("INFO", logger="dbtselfhelp.requests"):
+        client.get(reverse("member_calendar", args=[calendar.token]))
+        client.get(reverse("group_list"), {"near": "10027", "q": "alice@example.org"})
+        client.get("/")
+    lines = [r.getMessage() for r in caplog.records if r.name == "dbtselfhelp.requests"]
+    assert lines[0].startswith("GET /groups/calendar/<str:token>.ics 200 ")
+    assert lines[1].startswith("GET /groups/ 200 ")
+    assert lines[2].startswith("GET / 200 ")
+    assert calendar.token not in caplog.text and "10027" not in caplog.text and "alice@example.org" not in caplog.text
