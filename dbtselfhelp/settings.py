@@ -46,10 +46,12 @@ def cache_from_url(url):
     scheme = urlsplit(url).scheme
     if scheme in ("redis", "rediss"):
         return {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "dbtselfhelp.cache.ResilientRedisCache",
             "LOCATION": url,
             "KEY_PREFIX": "dbtsh",
             "TIMEOUT": 300,
+            # Fail fast when Redis is away: the site then serves without the cache.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     if scheme == "dummy":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}

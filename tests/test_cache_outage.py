@@ -1,0 +1,42 @@
+"""Redis unreachable: pages keep serving (cache errors never become 500s)."""
+
+import pytest
+from django.core.cache import caches
+from django.urls import reverse
+
+UNREACHABLE = {
+    "default": {
+        "BACKEND": "dbtselfhelp.cache.ResilientRedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }
+}
+
+
+@pytest.fixture
+def redis_down(settings):
+    settings.CACHES = UNREACHABLE  # Django's setting_changed handler rebuilds the cache handler
+    yield
+    caches.close_all()
+
+
+def test_the_cache_misses_instead_of_failing(redis_down):
+    from django.core.cache import cache
+
+    cache.set("k", "v")
+    assert cache.get("k", "missing") == "missing"
+    assert cache.add("k", "v") is False
+    with pytest.raises(ValueError):
+        cache.incr("k")
+
+
+def test_pages_keep_serving_without_redis(client, member, group, redis_down):
+    for url in (
+        reverse("home"),
+        reverse("group_list") + "?near=10027",
+        group.get_absolute_url(),
+        reverse("lesson_index"),
+    ):
+        assert client.get(url).status_code == 200, url
+    client.force_login(member)
+    assert client.get(reverse("account")).status_code == 200
