@@ -6,6 +6,8 @@ SECRET_KEY or ALLOWED_HOSTS fails loudly. Every variable is listed in .env.examp
 """
 
 import os
+import secrets
+import sys
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -86,13 +88,22 @@ def mailer_from_url(url):
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
+# Offline maintenance commands sign nothing and serve nothing, so they run without production
+# secrets (e.g. `manage.py makemigrations --check` in a hook). Anything that serves fails loudly.
+OFFLINE_COMMANDS = {"makemigrations", "showmigrations", "sqlmigrate", "collectstatic", "makemessages",
+                    "compilemessages"}  # fmt: skip
+_offline = len(sys.argv) > 1 and Path(sys.argv[0]).name == "manage.py" and sys.argv[1] in OFFLINE_COMMANDS
+
 SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
-    if not DEBUG:
+    if DEBUG:
+        SECRET_KEY = "django-insecure-local-development-only-never-in-production"
+    elif _offline:
+        SECRET_KEY = secrets.token_urlsafe(50)
+    else:
         raise ImproperlyConfigured("SECRET_KEY is required when DJANGO_DEBUG is off.")
-    SECRET_KEY = "django-insecure-local-development-only-never-in-production"
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG or _offline else "")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS is required when DJANGO_DEBUG is off.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

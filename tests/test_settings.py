@@ -58,3 +58,22 @@ def test_production_start_without_allowed_hosts_fails_loudly():
     result = run_python("import django; django.setup()", DJANGO_DEBUG="0", SECRET_KEY=PRODUCTION["SECRET_KEY"])
     assert result.returncode != 0
     assert "ALLOWED_HOSTS is required" in result.stderr
+
+
+def test_offline_commands_run_without_production_secrets():
+    environ = {k: v for k, v in os.environ.items() if k not in LOCAL_ONLY}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT, env=environ, capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
+def test_serving_without_a_secret_key_still_fails_loudly():
+    environ = {k: v for k, v in os.environ.items() if k not in LOCAL_ONLY}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=environ, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY is required" in result.stderr
