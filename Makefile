@@ -27,7 +27,7 @@ fmt: install-dev
 	$(VENV)/bin/ruff format .
 
 migrations-check: install
-	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	env -u DATABASE_URL DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 # `check --deploy` with production variables: must print no warning.
 check-deploy: install
