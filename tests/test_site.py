@@ -84,3 +84,13 @@ def test_each_request_is_logged_by_route_without_secrets(client, member, caplog)
     assert lines[1].startswith("GET /groups/ 200 ")
     assert lines[2].startswith("GET / 200 ")
     assert calendar.token not in caplog.text and "10027" not in caplog.text and "alice@example.org" not in caplog.text
+
+
+def test_an_expired_form_gets_a_page_in_the_site_layout(db):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("account_login"), {"login": "a@example.org", "password": "x"})
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "That form has expired" in body and 'href="#main"' in body and "988" in body
