@@ -1,0 +1,112 @@
+"""Every main form, fuzzed: whatever is posted, the answer is the form again or a redirect,
+never a 500, and nothing is half-saved."""
+
+import pytest
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from accounts.models import ContactMessage, ProfessionalProfile
+from groups.models import JoinRequest, MeetingTime, Notice, PeerGroup, Report
+from tests.groups.forms import listing_data
+
+junk = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "NaN",
+            "inf",
+            "-1",
+            "0",
+            "1e309",
+            "99999999999999999999",
+            "2026-02-30",
+            "25:61",
+            "javascript:alert(1)",
+            "<script>x</script>",
+            "\x00",
+            "é" * 300,
+            "x" * 6000,
+        ]
+    ),  # fmt: skip
+    st.integers().map(str),
+)
+FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@FUZZ
+@given(data=st.dictionaries(st.sampled_from(sorted(listing_data())), junk, max_size=8))
+def test_the_listing_form(client, facilitator, data):
+    client.force_login(facilitator)
+    before = (PeerGroup.objects.count(), MeetingTime.objects.count())
+    response = client.post(reverse("group_create"), {**listing_data(), **data})
+    assert response.status_code in (302, 400), response.status_code
+    if response.status_code == 400:
+        assert (PeerGroup.objects.count(), MeetingTime.objects.count()) == before
+
+
+@FUZZ
+@given(fields=st.fixed_dictionaries({"reason": junk, "text": junk}))
+def test_the_report_form(client, member, group, fields):
+    client.force_login(member)
+    before = Report.objects.count()
+    response = client.post(reverse("group_report", args=[group.slug]), fields)
+    assert response.status_code in (302, 400, 429)
+    if response.status_code != 302:
+        assert Report.objects.count() == before
+
+
+@FUZZ
+@given(fields=st.fixed_dictionaries({"date": junk, "text": junk, "cancels_meeting": junk}))
+def test_the_notice_form(client, facilitator, group, fields):
+    client.force_login(facilitator)
+    before = Notice.objects.count()
+    response = client.post(reverse("group_notices", args=[group.slug]), fields)
+    assert response.status_code in (302, 400)
+    if response.status_code == 400:
+        assert Notice.objects.count() == before
+
+
+@FUZZ
+@given(message=junk)
+def test_the_join_form(client, member, group, message):
+    client.force_login(member)
+    JoinRequest.objects.filter(user=member).delete()
+    response = client.post(reverse("group_join", args=[group.slug]), {"message": message})
+    assert response.status_code in (302, 400, 429)
+
+
+@FUZZ
+@given(fields=st.fixed_dictionaries({"name": junk, "email": junk, "topic": junk, "message": junk, "website": junk}))
+def test_the_contact_form(client, db, fields):
+    before = ContactMessage.objects.count()
+    response = client.post(reverse("contact"), fields)
+    assert response.status_code in (302, 400, 429)
+    if response.status_code != 302:
+        assert ContactMessage.objects.count() == before
+
+
+PROFESSIONAL_FIELDS = ["public_name", "profession", "credentials", "licence_number", "licence_region",
+                       "organisation", "website", "statement", "open_to_contact", "consent"]  # fmt: skip
+
+
+@FUZZ
+@given(fields=st.fixed_dictionaries({name: junk for name in PROFESSIONAL_FIELDS}))
+def test_the_endorsement_form(client, member, fields):
+    client.force_login(member)
+    ProfessionalProfile.objects.filter(user=member).delete()
+    response = client.post(reverse("professional_join"), fields)
+    assert response.status_code in (302, 400)
+    if response.status_code == 400:
+        assert not ProfessionalProfile.objects.filter(user=member).exists()
+
+
+@pytest.mark.parametrize("url", ["account", "account_delete"])
+@FUZZ
+@given(value=junk)
+def test_account_forms(client, member, url, value):
+    client.force_login(member)
+    response = client.post(reverse(url), {"display_name": value, "password": value, "confirm": value})
+    assert response.status_code in (200, 302)
