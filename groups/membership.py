@@ -27,11 +27,6 @@ class JoinError(Exception):
         self.message = message
 
 
-def _facilitator_emails(group, *, exclude=None):
-    emails = group.facilitators.values_list("user__email", flat=True)
-    return [email for email in emails if email != exclude]
-
-
 def _decide(request, status, *, by, note=""):
     request.status = status
     request.decided_at = timezone.now()
@@ -72,7 +67,7 @@ def join_request_create(*, group, user, message):
         return existing, False
     send_templated_email(
         template="join_request_received",
-        to=_facilitator_emails(group),
+        to=group.facilitator_emails(),
         context={
             "group": group,
             "member": user,

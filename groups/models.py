@@ -311,6 +311,10 @@ class PeerGroup(models.Model):
             self._facilitator_ids = cached
         return cached
 
+    def facilitator_emails(self, *, exclude=None):
+        """Where to write to the group's facilitators, optionally leaving one address out."""
+        return [e for e in self.facilitators.values_list("user__email", flat=True) if e != exclude]
+
     def is_facilitator(self, user):
         return bool(user and user.is_authenticated and user.pk in self.facilitator_ids())
 

@@ -22,10 +22,6 @@ def _record(group, action, *, by=None, note="", changes=None):
     return ListingEvent.objects.create(group=group, actor=by, action=action, note=note, changes=changes or [])
 
 
-def _facilitator_emails(group):
-    return list(group.facilitators.values_list("user__email", flat=True))
-
-
 def place_group(group):
     """Fill in coordinates and time zone from the address when the facilitator left them empty."""
     if group.meets_in_person and (group.latitude is None or group.longitude is None):
@@ -115,7 +111,7 @@ def group_approve(*, group, by, note=""):
     if not was_published:
         send_templated_email(
             template="listing_approved",
-            to=_facilitator_emails(group),
+            to=group.facilitator_emails(),
             context={"group": group, "url": absolute_url(group.get_absolute_url())},
         )
 
@@ -129,7 +125,7 @@ def group_reject(*, group, by, reason):
     _record(group, Action.REJECTED, by=by, note=reason)
     send_templated_email(
         template="listing_rejected",
-        to=_facilitator_emails(group),
+        to=group.facilitator_emails(),
         context={"group": group, "reason": reason, "url": absolute_url(reverse("group_edit", args=[group.slug]))},
     )
 
@@ -142,7 +138,7 @@ def group_unpublish(*, group, by, reason):
     _record(group, Action.UNPUBLISHED, by=by, note=reason)
     send_templated_email(
         template="listing_unpublished",
-        to=_facilitator_emails(group),
+        to=group.facilitator_emails(),
         context={"group": group, "reason": reason, "url": absolute_url(reverse("group_edit", args=[group.slug]))},
     )
 
@@ -194,7 +190,7 @@ def invitation_accept(*, invitation, user):
     _record(group, Action.FACILITATOR_ADDED, by=user, note=user.display_name)
     send_templated_email(
         template="facilitator_joined",
-        to=[email for email in _facilitator_emails(group) if email != user.email],
+        to=group.facilitator_emails(exclude=user.email),
         context={
             "group": group,
             "facilitator": user,
@@ -261,7 +257,7 @@ def sweep_listings(*, now=None):
         group_archive(group=group, reason=f"Not confirmed for {settings.LISTING_ARCHIVE_DAYS} days")
         send_templated_email(
             template="listing_archived",
-            to=_facilitator_emails(group),
+            to=group.facilitator_emails(),
             context={
                 "group": group,
                 "days": settings.LISTING_ARCHIVE_DAYS,
@@ -278,7 +274,7 @@ def sweep_listings(*, now=None):
             _record(group, Action.REMINDED)
         send_templated_email(
             template="listing_reminder",
-            to=_facilitator_emails(group),
+            to=group.facilitator_emails(),
             context={
                 "group": group,
                 "days": group.days_since_confirmed(now),
