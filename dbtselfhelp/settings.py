@@ -226,6 +226,7 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
@@ -236,6 +237,20 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate": "10/m/user",
 }
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Behind N proxies the visitor's address is the Nth from the right in X-Forwarded-For; 0 uses
+# REMOTE_ADDR. allauth's limits and ours (dbtselfhelp/ratelimits.py) both count by it.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Our own rate limits, (key, rate) pairs per action, counted in the shared cache and refused
+# (fail closed) when the cache is unreachable. The per-day limits below are product rules
+# counted in the database; these stop floods.
+RATE_LIMITS = {
+    "join": [("user", "10/h"), ("ip", "30/h")],
+    "report": [("user", "10/h"), ("ip", "30/h")],
+    "testimonial": [("user", "5/h"), ("ip", "20/h")],
+    "contact": [("ip", "10/h")],
+}
+RATELIMIT_IP_META_KEY = "dbtselfhelp.ratelimits.client_ip"
 
 # Each app that keeps personal data offers export_user_data(user) and
 # erase_user_data(user) in its privacy module; accounts calls them in this order.

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dbtselfhelp.access import moderator_required, verified_member_required
+from dbtselfhelp.ratelimits import rate_limited
 
 from . import search as lesson_search
 from .forms import TestimonialForm
@@ -100,6 +101,7 @@ def testimonial_list(request):
 
 
 @verified_member_required
+@rate_limited("testimonial")
 def testimonial_create(request):
     form = TestimonialForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -4,32 +4,25 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dbtselfhelp.emails import send_templated_email
+from dbtselfhelp.ratelimits import rate_limited
 
 from ..forms import ContactForm
 from ..models import ContactMessage
 
 PER_ADDRESS_PER_HOUR = 3
-PER_IP_PER_HOUR = 10
 
 
-def _over_limit(request, email):
+def _over_limit(email):
     since = timezone.now() - timedelta(hours=1)
-    if ContactMessage.objects.filter(email__iexact=email, created_at__gte=since).count() >= PER_ADDRESS_PER_HOUR:
-        return True
-    key = f"contact:ip:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        return cache.incr(key) > PER_IP_PER_HOUR
-    except ValueError:
-        return False
+    return ContactMessage.objects.filter(email__iexact=email, created_at__gte=since).count() >= PER_ADDRESS_PER_HOUR
 
 
+@rate_limited("contact")
 def contact(request):
     initial = {"name": request.user.display_name, "email": request.user.email} if request.user.is_authenticated else {}
     form = ContactForm(request.POST or None, initial=initial)
@@ -38,7 +31,7 @@ def contact(request):
         if form.is_spam:  # a robot filled the hidden field: say thanks, keep nothing
             messages.success(request, thanks)
             return redirect("contact")
-        if _over_limit(request, form.cleaned_data["email"]):
+        if _over_limit(form.cleaned_data["email"]):
             form.add_error(None, _("You have sent several messages in the last hour. Please try again later."))
             return render(request, "accounts/contact.html", {"form": form}, status=429)
         message = form.save()

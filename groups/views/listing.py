@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dbtselfhelp.ratelimits import rate_limited
 from lessons.markdown import render_markdown
 
 from .. import membership, services
@@ -148,6 +149,7 @@ def notice_delete(request, slug, pk):
 
 
 @verified_member_required
+@rate_limited("report")
 def group_report(request, slug):
     group = get_visible_group(request, slug)
     form = ReportForm(request.POST or None)

@@ -5,6 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dbtselfhelp.ratelimits import rate_limited
+
 from .. import membership
 from ..access import get_group_for_facilitator, get_visible_group, verified_member_required
 from ..forms import DecisionForm, JoinRequestForm
@@ -16,6 +18,7 @@ def _own_request(group, user):
 
 
 @verified_member_required
+@rate_limited("join")
 def join(request, slug):
     group = get_visible_group(request, slug)
     if group.status != PeerGroup.Status.PUBLISHED:
