@@ -1,7 +1,10 @@
 """Every main form, fuzzed: whatever is posted, the answer is the form again or a redirect,
-never a 500, and nothing is half-saved."""
+never a 500, and nothing is half-saved. CSRF checks are enforced, as in a browser: the client
+sends the token a form page gave it, and a post without one is refused."""
 
 import pytest
+from django.conf import settings as django_settings
+from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -34,6 +37,26 @@ junk = st.one_of(
     st.integers().map(str),
 )
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+class BrowserClient(Client):
+    """Enforces CSRF like the real site, and posts the token from the cookie a form page set."""
+
+    def __init__(self):
+        super().__init__(enforce_csrf_checks=True)
+
+    def post(self, path, data=None, **extra):
+        if django_settings.CSRF_COOKIE_NAME not in self.cookies:
+            self.get(reverse("contact"))  # any page with a form sets the cookie
+        token = self.cookies[django_settings.CSRF_COOKIE_NAME].value
+        return super().post(path, {**(data or {}), "csrfmiddlewaretoken": token}, **extra)
+
+
+@pytest.fixture
+def client(settings):
+    # The fuzz sends many posts in one test: lift the flood limits so each one reaches the form.
+    settings.RATE_LIMITS = {action: [("ip", "10000/h")] for action in settings.RATE_LIMITS}
+    return BrowserClient()
 
 
 @FUZZ
@@ -110,3 +133,26 @@ def test_account_forms(client, member, url, value):
     client.force_login(member)
     response = client.post(reverse(url), {"display_name": value, "password": value, "confirm": value})
     assert response.status_code in (200, 302)
+
+
+CSRF_FORMS = [
+    ("group_create", lambda group: [], PeerGroup),
+    ("group_report", lambda group: [group.slug], Report),
+    ("group_notices", lambda group: [group.slug], Notice),
+    ("group_join", lambda group: [group.slug], JoinRequest),
+    ("contact", lambda group: [], ContactMessage),
+    ("professional_join", lambda group: [], ProfessionalProfile),
+]
+
+
+@pytest.mark.parametrize(("name", "args", "model"), CSRF_FORMS)
+def test_a_post_without_the_csrf_token_is_refused(facilitator, member, group, name, args, model):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(facilitator if name in ("group_create", "group_notices") else member)
+    before = model.objects.count()
+    data = {**listing_data(), "reason": "wrong", "date": "2026-12-25", "text": "No meeting", "message": "Hello",
+            "name": "Robin", "email": "robin@example.org", "topic": "press"}  # fmt: skip
+    response = client.post(reverse(name, args=args(group)), data)
+    assert response.status_code == 403
+    assert "That form has expired" in response.content.decode()
+    assert model.objects.count() == before
