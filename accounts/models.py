@@ -1,3 +1,5 @@
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
@@ -76,6 +78,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_moderator(self):
         """Moderators hold the accounts.moderate permission, given by the Moderators group."""
         return self.is_active and self.has_perm("accounts.moderate")
+
+    @property
+    def must_use_two_factor(self):
+        """Moderators and anyone who can open the admin must sign in with an authenticator app."""
+        return self.is_active and (self.is_staff or self.is_superuser or self.is_moderator)
+
+    @property
+    def has_authenticator_app(self):
+        """True once an authenticator app (TOTP) is active: allauth.mfa's record."""
+        return self.is_authenticated and is_mfa_enabled(self, [Authenticator.Type.TOTP])
 
 
 def user_display(user):

@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "django.forms",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_filters",
     "accounts",
     "lessons",
@@ -237,6 +238,14 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate": "10/m/user",
 }
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+
+# Two-factor authentication (allauth.mfa): an authenticator app (TOTP), with recovery codes
+# as the fallback; no security keys. Anyone may turn it on; moderators and staff must have
+# an authenticator app before the console or the admin opens to them
+# (dbtselfhelp.middleware.SecondFactorRequiredMiddleware).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = SITE_NAME
+
 # Behind N proxies the visitor's address is the Nth from the right in X-Forwarded-For; 0 uses
 # REMOTE_ADDR. allauth's limits and ours (dbtselfhelp/ratelimits.py) both count by it.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
