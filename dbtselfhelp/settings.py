@@ -144,6 +144,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "dbtselfhelp.middleware.SecondFactorRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "dbtselfhelp.urls"

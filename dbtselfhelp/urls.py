@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
@@ -5,6 +6,9 @@ from django.urls import include, path
 
 from . import views
 from .sitemaps import SITEMAPS
+
+# The admin's own login form would skip allauth's second factor: sign in through allauth.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.home, name="home"),

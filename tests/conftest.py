@@ -1,7 +1,14 @@
 """Standing personas and factories, in the manner of healthchecks' alice, bob and charlie."""
 
+import time
+
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from allauth.mfa.utils import decrypt
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 
@@ -23,14 +30,41 @@ def _fast_and_isolated(settings):
     cache.clear()
 
 
-def make_user(email, display_name, *, verified=True, moderator=False, **extra):
+def make_user(email, display_name, *, verified=True, moderator=False, authenticator=None, **extra):
+    """A member; a moderator too if asked. Moderators and staff get an active authenticator app
+    (as the console and the admin require) unless authenticator=False; anyone else gets one
+    with authenticator=True. totp_code(user) gives its current code."""
     user = User.objects.create_user(email=email, password=PASSWORD, display_name=display_name, **extra)
     EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
     if moderator:
         group, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
         group.permissions.add(Permission.objects.get(codename="moderate", content_type__app_label="accounts"))
         user.groups.add(group)
+    if authenticator is None:
+        authenticator = bool(moderator or extra.get("is_staff") or extra.get("is_superuser"))
+    if authenticator:
+        TOTP.activate(user, generate_totp_secret())
+        RecoveryCodes.activate(user)
     return user
+
+
+def totp_code(user_or_secret):
+    """The code an authenticator app shows now, for a user's app or for a secret. Waits for the
+    next 30-second step when this one is about to end, so the code is still valid when a test
+    (or a browser) sends it."""
+    secret = user_or_secret
+    if isinstance(user_or_secret, User):
+        authenticator = Authenticator.objects.get(user=user_or_secret, type=Authenticator.Type.TOTP)
+        secret = decrypt(authenticator.data["secret"])
+    period = mfa_settings.TOTP_PERIOD
+    if period - time.time() % period < 3:
+        time.sleep(period - time.time() % period + 0.1)
+    return format_hotp_value(hotp_value(secret, int(time.time()) // period))
+
+
+def recovery_codes(user):
+    """The user's unused recovery codes."""
+    return Authenticator.objects.get(user=user, type=Authenticator.Type.RECOVERY_CODES).wrap().get_unused_codes()
 
 
 @pytest.fixture

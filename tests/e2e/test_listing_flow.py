@@ -2,8 +2,9 @@
 
 import pytest
 
+from accounts.models import User
 from groups.models import PeerGroup
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import PASSWORD, make_user, totp_code
 from tests.e2e.conftest import check_page
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -14,6 +15,11 @@ def sign_in(page, email):
     page.get_by_label("Email").fill(email)
     page.locator("#id_password").fill(PASSWORD)
     page.locator("main").get_by_role("button", name="Sign In").click()
+    user = User.objects.get(email=email)
+    if user.has_authenticator_app:  # moderators: allauth asks for the code from the app
+        page.get_by_role("heading", name="Enter your code").wait_for()
+        page.get_by_label("Code").fill(totp_code(user))
+        page.locator("main").get_by_role("button", name="Sign in", exact=True).click()
     page.get_by_role("link", name="Account").wait_for()
 
 
