@@ -5,7 +5,7 @@ PIP := $(VENV)/bin/pip
 SCREENSHOTS := test-artifacts/screenshots
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint fmt migrations-check check-deploy install install-dev demo serve bench clean
+.PHONY: run test lint fmt migrations-check check-deploy install install-dev demo serve bench load audit clean
 
 run: install ## Set up (venv, migrations, gazetteer, demo data) and serve on http://127.0.0.1:8000
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
@@ -48,6 +48,12 @@ serve: install
 	  REQUEST_LOG_LEVEL=$${REQUEST_LOG_LEVEL:-INFO} \
 	  $(VENV)/bin/gunicorn dbtselfhelp.wsgi --bind 127.0.0.1:8000 --workers $(WORKERS) --timeout 30 \
 	  --max-requests 5000 --max-requests-jitter 500
+
+# Load test against the production stack (gunicorn, PostgreSQL, Redis) with wrk: see bench/load.py.
+# Default: 100,000 groups in the database dbtsh_load, 50 connections, 2 minutes, then ceilings.
+load: install
+	@command -v wrk >/dev/null || { echo "Installing Debian's wrk"; apt-get install -y -qq wrk >/dev/null; }
+	$(PY) bench/load.py $(LOAD_ARGS)
 
 $(PY):
 	"$$(bin/find-python)" -m venv $(VENV)

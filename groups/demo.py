@@ -396,3 +396,23 @@ def generate_groups(*, count, seed=1, batch_size=2000, countries=("US", "GB")):
             )
         made += size
     return made
+
+
+def sample_places(rng, count):
+    """`count` different US and UK towns, as a visitor would type them ("Leeds, England"), drawn
+    at random weighted by population, for benchmarks and the load test."""
+    candidates = list(
+        Place.objects.filter(country_code__in=["US", "GB"], population__gte=20000).values_list(
+            "name", "region_code", "region_name", "country_code", "population"
+        )
+    )
+    weights = [c[4] for c in candidates]
+    chosen, seen = [], set()
+    for name, code, region_name, country, _pop in rng.choices(candidates, weights=weights, k=count * 50):
+        if len(chosen) == count:
+            break
+        label = f"{name}, {code}" if country == "US" else f"{name}, {region_name or 'UK'}"
+        if label not in seen:
+            seen.add(label)
+            chosen.append(label)
+    return chosen

@@ -21,7 +21,7 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
-from groups.demo import generate_groups
+from groups.demo import generate_groups, sample_places
 from groups.models import MeetingTime, PeerGroup, Place
 
 
@@ -72,23 +72,6 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE groups_peergroup; ANALYZE groups_meetingtime; ANALYZE groups_place;")
 
-    def sample_places(self, rng, count):
-        """Random US and UK towns, weighted by population, that name one place unambiguously."""
-        candidates = list(
-            Place.objects.filter(country_code__in=["US", "GB"], population__gte=20000).values_list(
-                "name", "region_code", "region_name", "country_code", "population"
-            )
-        )
-        weights = [c[4] for c in candidates]
-        chosen, seen = [], set()
-        while len(chosen) < count:
-            name, code, region_name, country, _pop = rng.choices(candidates, weights=weights)[0]
-            label = f"{name}, {code}" if country == "US" else f"{name}, {region_name or 'UK'}"
-            if label not in seen:
-                seen.add(label)
-                chosen.append(label)
-        return chosen
-
     def time_requests(self, client, urls):
         for url in urls:  # warm-up: geocoder cache, template cache, connection
             client.get(url)
@@ -103,7 +86,7 @@ class Command(BaseCommand):
 
     def measure(self, size, rng, count):
         client = Client()
-        searches = [f"/groups/?near={label}" for label in self.sample_places(rng, count)]
+        searches = [f"/groups/?near={label}" for label in sample_places(rng, count)]
         bench = PeerGroup.objects.filter(slug__startswith="bench-")
         slugs = list(bench.order_by("?").values_list("slug", flat=True)[:count])
         pages = [f"/groups/{slug}/" for slug in slugs]
