@@ -1,24 +1,27 @@
-"""Templated e-mail, sent through Django's tasks framework.
+"""Templated e-mail, kept in the outbox until it has gone.
 
 The message is rendered in the request (templates/emails/<name>.txt, optional .html and
-_subject.txt) and handed to a task. With the immediate backend the task runs at once; a
-deployment can configure a queue and run a worker. A mail server that fails is logged,
-never raised to the person whose request caused the e-mail.
+_subject.txt) and saved in the outbox (outbox.OutgoingEmail) in the caller's transaction,
+so it exists exactly when the action that caused it does. Once that transaction commits,
+a task makes the first attempt: with the immediate backend at once, in the request. A mail
+server that refuses is logged, never raised to the person whose request caused the e-mail;
+`manage.py send_queued_email` (cron, every minute) retries with backoff.
 """
 
+import functools
 import logging
-from functools import cache
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.tasks import TaskResultStatus, task
 from django.template import Context, Engine, TemplateDoesNotExist
 from django.template.loader import render_to_string
 
+from outbox.services import after_commit, email_attempt, email_queue
+
 logger = logging.getLogger(__name__)
 
 
-@cache
+@functools.cache
 def _text_engine():
     """Templates for plain-text parts and subjects: same folders, no HTML escaping."""
     return Engine(
@@ -51,18 +54,36 @@ def moderator_emails():
 
 
 @task
-def deliver_email(*, subject, body, html, to, reply_to=None):
-    message = EmailMultiAlternatives(subject=subject, body=body, to=to, reply_to=reply_to or None)
-    if html:
-        message.attach_alternative(html, "text/html")
-    message.send()
+def deliver_email(email_id):
+    """The first attempt at an outbox message; send_queued_email makes the later ones."""
+    email = email_attempt(email_id=email_id)
+    if email is not None and email.sent_at is None:
+        logger.error(
+            "E-mail %s could not be sent; it is kept and will be retried: %s", email.template, email.last_error
+        )
+
+
+def _first_attempt(email_id, template):
+    try:
+        result = deliver_email.enqueue(email_id)
+    except Exception:
+        # The task queue refused it. The message is kept: send_queued_email sends it.
+        logger.exception("E-mail %s could not be handed to the task queue; it is kept and will be retried", template)
+        return
+    if result.status == TaskResultStatus.FAILED:
+        # The immediate backend ran it at once and it broke before recording the attempt (the database
+        # went away?). The message is kept: send_queued_email sends it once its claim expires.
+        logger.error("E-mail %s: the first attempt failed: %s", template, result.errors[-1].exception_class_path)
 
 
 def send_templated_email(*, template, to, context=None, reply_to=None):
-    """Render emails/<template> for each address in `to` and queue it. Never raises on send."""
+    """Render emails/<template> for each address in `to`, keep it in the outbox and send it after commit.
+    Never raises on send. reply_to: a list of at most one address."""
     recipients = [address for address in to if address]
     if not recipients:
         return
+    if reply_to and len(reply_to) > 1:
+        raise ValueError("An e-mail has at most one reply-to address.")
     context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **(context or {})}
     subject = " ".join(render_text(f"emails/{template}_subject.txt", context).split())
     body = render_text(f"emails/{template}.txt", context)
@@ -71,14 +92,12 @@ def send_templated_email(*, template, to, context=None, reply_to=None):
     except TemplateDoesNotExist:
         html = render_to_string("emails/layout.html", {**context, "subject": subject, "text": body})
     for address in recipients:
-        try:
-            result = deliver_email.enqueue(
-                subject=f"[{settings.SITE_NAME}] {subject}", body=body, html=html, to=[address], reply_to=reply_to
-            )
-        except Exception:
-            # The queue itself refused the task. The caller's work is already saved.
-            logger.exception("E-mail %s could not be queued", template)
-            continue
-        if result.status == TaskResultStatus.FAILED:
-            # The immediate backend ran it at once and the mail server refused it.
-            logger.error("E-mail %s could not be sent: %s", template, result.errors[-1].exception_class_path)
+        email = email_queue(
+            to=address,
+            subject=f"[{settings.SITE_NAME}] {subject}",
+            body=body,
+            html=html,
+            reply_to=reply_to[0] if reply_to else "",
+            template=template,
+        )
+        after_commit(functools.partial(_first_attempt, email.pk, template))

@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "accounts",
     "lessons",
     "groups",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -264,7 +265,7 @@ RATELIMIT_IP_META_KEY = "dbtselfhelp.ratelimits.client_ip"
 
 # Each app that keeps personal data offers export_user_data(user) and
 # erase_user_data(user) in its privacy module; accounts calls them in this order.
-PRIVACY_MODULES = ["accounts.privacy", "lessons.privacy", "groups.privacy"]
+PRIVACY_MODULES = ["accounts.privacy", "lessons.privacy", "groups.privacy", "outbox.privacy"]
 
 # Listings' freshness (days since a facilitator last confirmed): remind, mark, archive.
 LISTING_REMIND_DAYS = env_int("LISTING_REMIND_DAYS", 60)

@@ -1,5 +1,6 @@
 """Stand-ins for outside services, so no test talks to the network."""
 
+import smtplib
 from dataclasses import dataclass
 
 from geopy.exc import GeocoderServiceError, GeocoderTimedOut
@@ -62,6 +63,23 @@ class BrokenEmailBackend:
 
     def open(self):
         raise ConnectionRefusedError("the mail server is down")
+
+    def close(self):
+        pass
+
+
+class RefusingSMTPBackend:
+    """A mail server that answers but refuses every message for now (SMTP 451), as a full or
+    rate-limiting relay does."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise smtplib.SMTPDataError(451, b"4.3.0 Try again later")
+
+    def open(self):
+        pass
 
     def close(self):
         pass

@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand
+
+from outbox import services
+
+
+class Command(BaseCommand):
+    help = (
+        "Send queued e-mail that is due, retrying failures with backoff and giving up after the last attempt; "
+        "delete sent e-mail after 7 days. Safe to run in parallel; run every minute from cron."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--limit", type=int, default=500, help="At most this many messages in one run.")
+
+    def handle(self, *args, **options):
+        counts = services.send_due(limit=options["limit"])
+        deleted = services.purge_old()
+        self.stdout.write(
+            f"Sent {counts['sent']}; failed {counts['failed']} (to be retried); gave up on {counts['given_up']}; "
+            f"deleted {deleted} old message(s)."
+        )
