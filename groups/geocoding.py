@@ -48,7 +48,7 @@ PAUSE_KEY = CACHE_PREFIX + "geocoder-paused"
 SLOT_KEY = CACHE_PREFIX + "geocoder-slot"
 
 NOT_FOUND = _("We couldn't find that place.")
-GEOCODER_FAILED = _("The address service did not answer; showing what we could find offline.")
+GEOCODER_FAILED = _("We couldn't find that place: the address service did not answer.")
 TOO_LONG = _("That is too long for a place name. Try a town, or a ZIP or postal code.")
 BAD_COORDINATES = _("Your browser sent a location we could not use. Try a town or a ZIP code instead.")
 

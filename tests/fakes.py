@@ -3,7 +3,7 @@
 import smtplib
 from dataclasses import dataclass
 
-from geopy.exc import GeocoderServiceError, GeocoderTimedOut
+from geopy.exc import GeocoderServiceError, GeocoderTimedOut, GeocoderUnavailable
 
 
 @dataclass
@@ -23,7 +23,7 @@ class FakeGeocoder:
 
     - answers: query -> FakeAnswer; the key "*" answers any other query. Unknown queries get None.
     - mode: "answer" (the default), "timeout" (geopy's GeocoderTimedOut), "error" (GeocoderServiceError),
-      or "socket" (ConnectionRefusedError, as a refused connection would).
+      "unavailable" (GeocoderUnavailable), or "socket" (ConnectionRefusedError, as a refused connection would).
     - calls: every (query, timeout) asked, in order.
     """
 
@@ -47,6 +47,8 @@ class FakeGeocoder:
             raise GeocoderTimedOut("Service timed out")
         if self.mode == "error":
             raise GeocoderServiceError("HTTP Error 503: Service Unavailable")
+        if self.mode == "unavailable":
+            raise GeocoderUnavailable("Service not available")
         if self.mode == "socket":
             raise ConnectionRefusedError(111, "Connection refused")
         return self.answers.get(query, self.answers.get("*"))

@@ -371,7 +371,7 @@ def test_a_geocoder_failure_is_a_message_not_an_exception(places, fake_geocoder,
     fake_geocoder.mode = mode
     result = geocode("Springfeild")
     assert result.location is None
-    assert result.message == "The address service did not answer; showing what we could find offline."
+    assert result.message == "We couldn't find that place: the address service did not answer."
     assert result.suggestions[0] == label_of("Springfield", "MO")
 
 
@@ -383,7 +383,7 @@ def test_after_a_failure_the_geocoder_rests_for_a_minute(places, fake_geocoder, 
 
     advance_clock(30)
     resting = geocode("Gotham")
-    assert resting.message == "The address service did not answer; showing what we could find offline."
+    assert resting.message == "We couldn't find that place: the address service did not answer."
     assert fake_geocoder.queries() == ["Smallville"]
 
     advance_clock(31)
@@ -397,7 +397,7 @@ def test_only_one_geocoder_request_a_second_is_sent_and_nobody_waits(places, fak
 
     busy = geocode("Gotham")
     assert busy.location is None
-    assert busy.message == "The address service did not answer; showing what we could find offline."
+    assert busy.message == "We couldn't find that place: the address service did not answer."
     assert fake_geocoder.queries() == ["Smallville"]
 
     advance_clock(1.1)
