@@ -10,6 +10,9 @@ from .sitemaps import SITEMAPS
 # The admin's own login form would skip allauth's second factor: sign in through allauth.
 admin.site.login = secure_admin_login(admin.site.login)
 
+# A database that goes away mid-request gets the 503 page, wherever it happens.
+handler500 = "dbtselfhelp.unavailable.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
