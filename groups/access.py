@@ -12,9 +12,11 @@ from .models import PeerGroup
 __all__ = ["get_group_for_facilitator", "get_visible_group", "moderator_required", "verified_member_required"]
 
 
-def get_visible_group(request, slug):
-    """A published group for anyone; any other state only for its facilitators and moderators."""
-    group = get_object_or_404(PeerGroup.objects.select_related("module"), slug=slug)
+def get_visible_group(request, slug, queryset=None):
+    """A published group for anyone; any other state only for its facilitators and moderators.
+    `queryset` may bring what the page needs along (prefetches) in the same look-up."""
+    queryset = queryset if queryset is not None else PeerGroup.objects.select_related("module")
+    group = get_object_or_404(queryset, slug=slug)
     if not group.is_visible_to(request.user):
         raise Http404
     return group

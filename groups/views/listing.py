@@ -18,15 +18,10 @@ from ..models import GroupFacilitator, JoinRequest, Notice, PeerGroup
 
 
 def group_detail(request, slug):
-    group = get_visible_group(request, slug)
-    group = (
-        PeerGroup.objects.for_cards()
-        .prefetch_related(
-            "audiences",
-            Prefetch("facilitators", queryset=GroupFacilitator.objects.select_related("user")),
-        )
-        .get(pk=group.pk)
+    page = PeerGroup.objects.for_cards().prefetch_related(
+        "audiences", Prefetch("facilitators", queryset=GroupFacilitator.objects.select_related("user"))
     )
+    group = get_visible_group(request, slug, page)
     is_facilitator = group.is_facilitator(request.user)
     is_moderator = request.user.is_authenticated and request.user.is_moderator
     own_request = (
