@@ -40,19 +40,29 @@ def towns_with_groups():
 FILTER_PARAMS = ("q", "day", "time", "format", "language", "module", "audience", "accessible", "open")
 
 
-def filters_html(request, form, *, valid):
-    """The filter controls, rendered by Django's widgets (accessible markup, errors tied to
-    fields). With no errors, the HTML depends only on the chosen values and the language, so
-    it is cached: rendering some forty widget templates costs as much as the results."""
+def form_html(template, form, values, *, valid):
+    """Search controls rendered by Django's widgets (accessible markup, errors tied to fields).
+    With no errors the HTML depends only on the values shown and the language, so it is cached:
+    the filters' forty widget templates cost as much as the results, the place fields a tenth."""
     if not valid:
-        return render_to_string("groups/includes/search_filters.html", {"filter_form": form})
-    chosen = [(name, sorted(request.GET.getlist(name))) for name in FILTER_PARAMS]
-    key = "search:filters:" + hashlib.sha256(repr((get_language(), chosen)).encode()).hexdigest()[:32]
+        return render_to_string(template, {"form": form})
+    key = "search:form:" + hashlib.sha256(repr((template, get_language(), values)).encode()).hexdigest()[:32]
     html = cache.get(key)
     if html is None:
-        html = render_to_string("groups/includes/search_filters.html", {"filter_form": form})
+        html = render_to_string(template, {"form": form})
         cache.set(key, html, 3600)
     return mark_safe(html)
+
+
+def filters_html(request, form, *, valid):
+    chosen = [(name, sorted(request.GET.getlist(name))) for name in FILTER_PARAMS]
+    return form_html("groups/includes/search_filters.html", form, chosen, valid=valid)
+
+
+def where_html(form, *, valid):
+    """The place fields, as shown after the search (with the radius and units it used)."""
+    values = [(name, form[name].value()) for name in ("near", "radius", "units", "lat", "lng", "tz")]
+    return form_html("groups/includes/search_where.html", form, values, valid=valid)
 
 
 def locate(data):
@@ -84,12 +94,14 @@ def group_search(request):
     location_form = LocationForm(params or None)
     if not params:
         location_form = LocationForm(initial={"radius": DEFAULT_RADIUS})
-    filterset = GroupFilter(params or None, queryset=PeerGroup.objects.published().for_cards())
+    cards_queryset = PeerGroup.objects.published().for_cards().select_related(None).only(*search.CARD_FIELDS)
+    filterset = GroupFilter(params or None, queryset=cards_queryset)
     context = {"location_form": location_form, "filter_form": filterset.form, "mode": "start"}
     forms_valid = (not params) or (location_form.is_valid() and filterset.is_valid())
     context["filters_html"] = filters_html(request, filterset.form, valid=forms_valid)
     if not forms_valid:
         context["mode"] = "invalid"
+        context["where_html"] = where_html(location_form, valid=False)
         return render(request, "groups/search.html", context, status=400)
 
     data = location_form.cleaned_data if params else {}
@@ -143,6 +155,7 @@ def group_search(request):
             if c.group.public_latitude is not None
         ]  # fmt: skip
     location_form.show_defaults(radius=context["radius"], units=units)
+    context["where_html"] = where_html(location_form, valid=True)
     if context["mode"] == "place_problem" and not result.message and not result.ambiguous:
         result.message = _("We couldn't find that place.")
     return render(request, "groups/search.html", context)
