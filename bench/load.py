@@ -158,15 +158,13 @@ def stop_server(server):
 def run_wrk(args, plan, seconds):
     """Run one wrk per page kind at once: plan is {page: connections}. Returns {page: figures}."""
     url = f"http://127.0.0.1:{args.port}"
-    processes = {
-        page: subprocess.Popen(
-            ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(LUA), url, "--",
-             str(args.files[page])],  # fmt: skip
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        for page, connections in plan.items()
-    }
+
+    def wrk(page, connections):
+        command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(LUA), url, "--",
+                   str(args.files[page])]  # fmt: skip
+        return subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+
+    processes = {page: wrk(page, connections) for page, connections in plan.items()}
     results = {}
     for page, process in processes.items():
         out, _ = process.communicate(timeout=seconds + 60)
