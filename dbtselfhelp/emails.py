@@ -12,11 +12,12 @@ import functools
 import logging
 
 from django.conf import settings
+from django.db import transaction
 from django.tasks import TaskResultStatus, task
 from django.template import Context, Engine, TemplateDoesNotExist
 from django.template.loader import render_to_string
 
-from outbox.services import after_commit, email_attempt, email_queue
+from outbox.services import email_attempt, email_queue
 
 logger = logging.getLogger(__name__)
 
@@ -92,12 +93,11 @@ def send_templated_email(*, template, to, context=None, reply_to=None):
     except TemplateDoesNotExist:
         html = render_to_string("emails/layout.html", {**context, "subject": subject, "text": body})
     for address in recipients:
-        email = email_queue(
-            to=address,
-            subject=f"[{settings.SITE_NAME}] {subject}",
-            body=body,
-            html=html,
-            reply_to=reply_to[0] if reply_to else "",
-            template=template,
-        )
-        after_commit(functools.partial(_first_attempt, email.pk, template))
+        queue_email(to=address, subject=f"[{settings.SITE_NAME}] {subject}", body=body, html=html,
+                    reply_to=reply_to[0] if reply_to else "", template=template)  # fmt: skip
+
+
+def queue_email(*, to, subject, body, html="", reply_to="", template=""):
+    """Keep one message in the outbox with the caller's transaction; attempt it once that commits."""
+    email = email_queue(to=to, subject=subject, body=body, html=html, reply_to=reply_to, template=template)
+    transaction.on_commit(functools.partial(_first_attempt, email.pk, template), robust=True)

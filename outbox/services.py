@@ -31,19 +31,6 @@ def email_queue(*, to, subject, body, html="", reply_to="", template=""):
     )  # fmt: skip
 
 
-def after_commit(func):
-    """Call func once the caller's transaction commits, or at once outside a transaction.
-
-    Django's TestCase wraps each test in a transaction that never commits (its blocks are marked
-    `_from_testcase`); inside one, func is called at once, as it would be after a real commit.
-    """
-    blocks = transaction.get_connection().atomic_blocks
-    if blocks and getattr(blocks[0], "_from_testcase", False):
-        func()
-    else:
-        transaction.on_commit(func, robust=True)
-
-
 def email_attempt(*, email_id, now=None):
     """Try to send one message now if it is due. The message as recorded afterwards, or None when it was
     not due (sent already, given up, or claimed by another process)."""

@@ -67,6 +67,29 @@ def queue(address="sam@example.org", template="test"):
 # --- Nothing is lost ------------------------------------------------------------------------
 
 
+def test_a_sign_up_is_saved_and_its_verification_email_sent_once_the_server_is_back(client, db, mail_server_down):
+    from accounts.models import User
+
+    signup = {"display_name": "Riley", "email": "riley@example.org", "password1": "a-long-enough-passphrase",
+              "password2": "a-long-enough-passphrase"}  # fmt: skip
+    response = client.post(reverse("account_signup"), signup)
+    assert response.status_code == 302
+    assert User.objects.filter(email="riley@example.org").exists()
+    kept = OutgoingEmail.objects.get()
+    assert (kept.to, kept.template, kept.attempts, kept.sent_at) == (
+        "riley@example.org",
+        "email_confirmation_signup",
+        1,
+        None,
+    )
+    assert not mail.outbox
+    mail_server_down()  # the server is back
+    OutgoingEmail.objects.update(next_attempt_at=timezone.now())
+    send_queued_email()
+    assert [m.to for m in mail.outbox] == [["riley@example.org"]]
+    assert "/accounts/confirm-email/" in mail.outbox[0].body
+
+
 def test_a_join_request_is_saved_and_its_email_sent_once_the_server_is_back(
     client, member, facilitator, group, mail_server_down, clock
 ):
