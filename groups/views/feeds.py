@@ -1,22 +1,20 @@
 """Calendars and the open feed."""
 
-import json
+import gzip
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..calendars import build_calendar
-from ..feed import meeting_guide_records
+from ..feed import FRESH_SECONDS, meeting_guide_feed_gzip
 from ..models import MemberCalendar, Notice, PeerGroup
-
-FEED_CACHE_SECONDS = 600
 
 
 def _ics(content, filename):
@@ -65,11 +63,18 @@ def reset_member_calendar(request):
 
 
 def meeting_guide_feed(request):
-    body = cache.get("feed:meeting-guide")
-    if body is None:
-        body = json.dumps(meeting_guide_records(), ensure_ascii=False)
-        cache.set("feed:meeting-guide", body, FEED_CACHE_SECONDS)
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    """The Meeting Guide feed of public listings, compressed for clients that accept gzip."""
+    compressed = meeting_guide_feed_gzip()
+    if compressed is None:
+        response = JsonResponse({"error": _("The feed is being prepared. Please try again in a minute.")}, status=503)
+        response["Retry-After"] = "60"
+        return response
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = HttpResponse(compressed, content_type="application/json; charset=utf-8")
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(gzip.decompress(compressed), content_type="application/json; charset=utf-8")
+    patch_vary_headers(response, ["Accept-Encoding"])
     response["Access-Control-Allow-Origin"] = "*"
-    response["Cache-Control"] = f"public, max-age={FEED_CACHE_SECONDS}"
+    response["Cache-Control"] = f"public, max-age={FRESH_SECONDS}"
     return response

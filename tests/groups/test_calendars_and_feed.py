@@ -1,5 +1,6 @@
 """Calendars (RFC 5545, parsed back with icalendar) and the Meeting Guide feed, field by field."""
 
+import gzip
 import json
 import re
 import threading
@@ -214,6 +215,37 @@ def test_the_feed_is_cached(client, group, django_assert_num_queries):
     feed(client)
     with django_assert_num_queries(0):
         feed(client)
+
+
+def test_the_feed_is_compressed_for_clients_that_accept_gzip(client, group):
+    response = client.get(reverse("meeting_guide_feed"), headers={"accept-encoding": "gzip, deflate"})
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]
+    assert json.loads(gzip.decompress(response.content)) == feed(client)
+
+
+def test_a_stale_feed_is_served_while_another_process_rebuilds_it(client, group, django_assert_num_queries):
+    from django.core.cache import cache
+
+    first = feed(client)
+    make_group(name="Newer Group")
+    built_at, body = cache.get("feed:meeting-guide")
+    cache.set("feed:meeting-guide", (built_at - 3600, body), None)  # an hour old
+    cache.add("feed:meeting-guide:building", 1, 60)  # another process is rebuilding it
+    with django_assert_num_queries(0):
+        assert feed(client) == first
+    cache.delete("feed:meeting-guide:building")
+    assert "Newer Group" in {record["name"] for record in feed(client)}  # rebuilt once the lock is free
+
+
+def test_while_the_first_copy_is_being_built_the_feed_asks_to_come_back(client, group):
+    from django.core.cache import cache
+
+    cache.add("feed:meeting-guide:building", 1, 60)
+    response = client.get(reverse("meeting_guide_feed"))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60"
+    assert "try again in a minute" in json.loads(response.content)["error"]
 
 
 # --- Capacity under concurrency (PostgreSQL row locks) ----------------------------------------
