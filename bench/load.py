@@ -109,6 +109,7 @@ def prepare(args, workdir):
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     print(f"Database holds {PeerGroup.objects.published().count():,} published groups.")
+    call_command("build_feed")  # as cron does in production, so no request has to build it
     rng = random.Random(11)
     slugs = list(PeerGroup.objects.published().values_list("slug", flat=True))
     lessons = [lesson.get_absolute_url() for lesson in Lesson.objects.published()]

@@ -5,6 +5,7 @@ local paths = {}
 local next_index = 0
 
 function init(args)
+  wrk.headers["Accept-Encoding"] = "gzip"  -- as browsers and feed readers send it
   for line in io.lines(args[1]) do
     if #line > 0 then
       paths[#paths + 1] = line

@@ -137,9 +137,15 @@ def meeting_guide_feed_gzip():
     if not cache.add(lock, 1, BUILD_LOCK_SECONDS) and cache.get(lock) is not None:
         return kept[1] if kept is not None else None  # another process is building it
     try:
-        body = json.dumps(meeting_guide_records(), ensure_ascii=False, separators=(",", ":")).encode()
-        compressed = gzip.compress(body, compresslevel=6)
-        cache.set(FEED_KEY, (time.time(), compressed), None)
+        return build_meeting_guide_feed()
     finally:
         cache.delete(lock)
+
+
+def build_meeting_guide_feed():
+    """Build the feed now and keep it. `manage.py build_feed` runs this from cron every five
+    minutes, so no visitor's request ever has to build it."""
+    body = json.dumps(meeting_guide_records(), ensure_ascii=False, separators=(",", ":")).encode()
+    compressed = gzip.compress(body, compresslevel=6)
+    cache.set(FEED_KEY, (time.time(), compressed), None)
     return compressed
