@@ -192,6 +192,18 @@ def test_with_the_cache_unreachable_reports_testimonials_and_contact_are_refused
     assert not (Report.objects.exists() or Testimonial.objects.exists() or ContactMessage.objects.exists())
 
 
+def test_with_the_cache_unreachable_log_in_and_password_reset_are_refused(client, member, redis_down):
+    from django.core import mail
+
+    response = client.post(reverse("account_login"), {"login": member.email, "password": PASSWORD})
+    assert response.status_code == 429
+    assert WAIT in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    response = client.post(reverse("account_reset_password"), {"email": member.email})
+    assert response.status_code == 429
+    assert not mail.outbox
+
+
 def test_with_the_cache_unreachable_reading_still_works(client, member, group, redis_down):
     client.force_login(member)
     for url in (reverse("group_join", args=[group.slug]), reverse("contact"), reverse("testimonial_create")):
