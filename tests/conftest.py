@@ -155,18 +155,37 @@ def group(facilitator):
     return make_group(facilitator)
 
 
+# A group whose address, venue and meeting link only its members and facilitators may see.
+PRIVATE_GROUP = {
+    "name": "Quiet Harbour Group",
+    "location_privacy": "members",
+    "format": "hybrid",
+    "venue": "St Brigid's Parish Hall",
+    "address": "99 Secret Lane",
+    "postal_code": "10027",
+    "meeting_url": "https://meet.example.org/quiet-harbour-secret",
+}
+
+
 @pytest.fixture
 def private_group(facilitator):
-    return make_group(
-        facilitator,
-        name="Quiet Harbour Group",
-        location_privacy="members",
-        format="hybrid",
-        venue="St Brigid's Parish Hall",
-        address="99 Secret Lane",
-        postal_code="10027",
-        meeting_url="https://meet.example.org/quiet-harbour-secret",
-    )
+    return make_group(facilitator, **PRIVATE_GROUP)
+
+
+@pytest.fixture
+def redis_down(settings):
+    """The cache is Redis at an address where nothing listens, as when Redis has stopped."""
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "dbtselfhelp.cache.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }  # Django's setting_changed handler rebuilds the cache handler
+    yield
+    caches.close_all()
 
 
 @pytest.fixture

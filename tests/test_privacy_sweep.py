@@ -14,7 +14,7 @@ from django.utils import timezone
 from groups.models import FacilitatorInvitation, JoinRequest, MemberCalendar, Notice, Report
 from lessons.models import Testimonial
 from tests.accounts.test_professionals import make_professional
-from tests.conftest import make_group, make_user
+from tests.conftest import PRIVATE_GROUP, make_group, make_user
 from tests.test_every_url import fill, patterns
 
 SKIP = ("/admin/", "/static/", "/accounts/logout/", "/account/delete/", "/account/export/")
@@ -76,15 +76,7 @@ def world(db):
     """A private group with a facilitator, a pending request, an approved member, a notice, an
     invitation, a report, a pending professional and a testimonial."""
     facilitator = make_user("fran@example.org", "Fran")
-    group = make_group(
-        facilitator,
-        name="Quiet Harbour Group",
-        location_privacy="members",
-        format="hybrid",
-        venue="St Brigid's Parish Hall",
-        address="99 Secret Lane",
-        meeting_url="https://meet.example.org/quiet-harbour-secret",
-    )
+    group = make_group(facilitator, **PRIVATE_GROUP)
     requester = make_user("requester@example.org", "Riya")
     approved = make_user("approved@example.org", "Abe")
     JoinRequest.objects.create(group=group, user=requester, message="I would like to try the Tuesday group")

@@ -18,22 +18,6 @@ SIGNUP = {"display_name": "Riley", "email": "riley@example.org", "password1": "a
           "password2": "a-long-enough-passphrase"}  # fmt: skip
 CONTACT = {"name": "Sam", "email": "sam@example.org", "topic": "press", "message": "May we write about you?",
            "website": ""}  # fmt: skip
-UNREACHABLE_REDIS = {
-    "default": {
-        "BACKEND": "dbtselfhelp.cache.ResilientRedisCache",
-        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
-        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-    }
-}
-
-
-@pytest.fixture
-def redis_down(settings):
-    settings.CACHES = UNREACHABLE_REDIS
-    yield
-    caches.close_all()
-
-
 def join(client, group):
     return client.post(reverse("group_join", args=[group.slug]), {"message": "Hello, I finished a program in May."})
 
