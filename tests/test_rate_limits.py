@@ -18,6 +18,8 @@ SIGNUP = {"display_name": "Riley", "email": "riley@example.org", "password1": "a
           "password2": "a-long-enough-passphrase"}  # fmt: skip
 CONTACT = {"name": "Sam", "email": "sam@example.org", "topic": "press", "message": "May we write about you?",
            "website": ""}  # fmt: skip
+
+
 def join(client, group):
     return client.post(reverse("group_join", args=[group.slug]), {"message": "Hello, I finished a program in May."})
 
