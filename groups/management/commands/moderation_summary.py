@@ -1,8 +1,7 @@
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.urls import set_urlconf
 
-from dbtselfhelp.emails import send_templated_email
+from dbtselfhelp.emails import moderator_emails, send_templated_email
 from groups.views.moderation import queue_counts
 
 
@@ -12,12 +11,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         set_urlconf(None)
         queues = queue_counts()
-        moderators = list(
-            get_user_model()
-            .objects.filter(is_active=True, groups__permissions__codename="moderate")
-            .values_list("email", flat=True)
-            .distinct()
-        )
+        moderators = moderator_emails()
         send_templated_email(template="moderation_summary", to=moderators,
                              context={"queues": queues, "total": sum(q["count"] for q in queues)})  # fmt: skip
         self.stdout.write(
