@@ -60,7 +60,7 @@ def deliver_email(email_id):
     email = email_attempt(email_id=email_id)
     if email is not None and email.sent_at is None:
         logger.error(
-            "E-mail %s could not be sent; it is kept and will be retried: %s", email.template, email.last_error
+            "E-mail %s could not be sent; it is kept and will be retried: %s", email.template, email.error_kind
         )
 
 

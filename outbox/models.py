@@ -79,6 +79,12 @@ class OutgoingEmail(models.Model):
         self.sent_at, self.next_attempt_at, self.last_error = now, None, ""
         self.save(update_fields=["attempts", "sent_at", "next_attempt_at", "last_error"])
 
+    @property
+    def error_kind(self):
+        """The last error's class alone, for logs: its text can name the recipient (an SMTP
+        server refusing an address quotes it), and logs never hold addresses."""
+        return self.last_error.split(":", 1)[0]
+
     def record_failure(self, error, now):
         """Count the attempt; plan the next one, or give up after MAX_ATTEMPTS."""
         self.attempts += 1

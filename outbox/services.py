@@ -88,13 +88,13 @@ def _deliver(email, now):
         if email.failed_at:
             logger.error(
                 "E-mail %s (#%s) was not sent after %s attempts; giving up: %s",
-                email.template, email.pk, MAX_ATTEMPTS, email.last_error,
+                email.template, email.pk, MAX_ATTEMPTS, email.error_kind,
             )  # fmt: skip
         else:
             logger.warning(
                 "E-mail %s (#%s) not sent (attempt %s of %s), next attempt at %s: %s",
                 email.template, email.pk, email.attempts, MAX_ATTEMPTS, email.next_attempt_at.isoformat(),
-                email.last_error,
+                email.error_kind,
             )  # fmt: skip
         return email
     email.record_success(now)

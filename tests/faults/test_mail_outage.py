@@ -281,3 +281,23 @@ def test_a_persons_queued_email_is_exported_and_erased_with_their_account(member
     assert [email["to"] for email in exported] == [member.email, "team@example.org"]
     delete_account(user=member)
     assert list(OutgoingEmail.objects.all()) == [other]
+
+
+class AddressRefusingBackend(LocmemBackend):
+    """An SMTP server that refuses the recipient, quoting the address back, as real ones do."""
+
+    def send_messages(self, messages):
+        import smtplib
+
+        raise smtplib.SMTPRecipientsRefused({messages[0].to[0]: (550, b"5.1.1 No such user")})
+
+
+def test_a_refused_address_never_reaches_the_logs(settings, db, caplog):
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.AddressRefusingBackend"}}
+    email = queue(address="private.person@example.org")
+    with caplog.at_level("DEBUG"):
+        services.email_attempt(email_id=email.pk)
+    email.refresh_from_db()
+    assert "private.person@example.org" in email.last_error  # kept for the administrator to see
+    assert caplog.records and "SMTPRecipientsRefused" in caplog.text
+    assert "private.person@example.org" not in caplog.text
