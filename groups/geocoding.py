@@ -432,8 +432,9 @@ def _ask_geocoder(query, *, country=""):
             return None
         latitude, longitude = float(answer.latitude), float(answer.longitude)
         label = str(answer.address or "")
-    except Exception:  # an outside service: timeouts, HTTP and socket errors, odd answers are never a 500
-        logger.warning("The geocoder failed; resting it for %s s.", GEOCODER_PAUSE, exc_info=True)
+    except Exception as error:  # an outside service: timeouts, HTTP and socket errors, odd answers are never a 500
+        # The kind of failure only: geopy's messages can quote the request URL, and so the place typed.
+        logger.warning("The geocoder failed (%s); resting it for %s s.", type(error).__name__, GEOCODER_PAUSE)
         cache.set(PAUSE_KEY, True, GEOCODER_PAUSE)
         return _UNAVAILABLE
     if not _valid_point(latitude, longitude):

@@ -46,7 +46,8 @@ class FakeGeocoder:
         if self.mode == "timeout":
             raise GeocoderTimedOut("Service timed out")
         if self.mode == "error":
-            raise GeocoderServiceError("HTTP Error 503: Service Unavailable")
+            # as geopy's adapters do, the message quotes the request, and so the place typed
+            raise GeocoderServiceError(f"HTTP Error 503: Service Unavailable for /search?q={query}")
         if self.mode == "unavailable":
             raise GeocoderUnavailable("Service not available")
         if self.mode == "socket":

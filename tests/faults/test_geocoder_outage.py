@@ -89,3 +89,12 @@ def test_a_geocoder_that_hangs_is_given_up_after_its_timeout(client, groups_in_l
     assert response.status_code == 200
     assert NOT_FOUND in response.content.decode()
     assert "Leeds Wise Mind Group" in search(client, "Leeds, UK").content.decode()
+
+
+def test_the_place_typed_never_reaches_the_logs_when_the_geocoder_fails(
+    client, groups_in_leeds_and_harlem, failing_geocoder, caplog
+):
+    with caplog.at_level("DEBUG"):
+        client.get(reverse("group_list"), {"near": "42 Juniper Close, Gotham"})
+    assert "The geocoder failed" in caplog.text
+    assert "Juniper" not in caplog.text
