@@ -65,7 +65,6 @@ def server_env(args):
         SECRET_KEY="load-test-only-" + os.urandom(16).hex(),
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="0",
-        DJANGO_PLAIN_STATIC="1",
         REQUEST_LOG_LEVEL="WARNING",  # the per-request log line is not what is measured
         EMAIL_URL="locmem://",
     )
@@ -87,6 +86,9 @@ def prepare(args, workdir):
     """Migrate, load the gazetteer, top the synthetic groups up to --groups, write path lists."""
     env = {**server_env(args), "DJANGO_DEBUG": "1"}
     subprocess.run([PYTHON, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
+    # Static files as production serves them: hashed names, compressed, from STATIC_ROOT.
+    subprocess.run([PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=server_env(args),
+                   check=True)  # fmt: skip
     os.environ.update(env)
     os.environ["DJANGO_SETTINGS_MODULE"] = "dbtselfhelp.settings"
     import django
