@@ -31,14 +31,26 @@ SECRETS = {
     "requester@example.org": {"requester"},
     "approved@example.org": {"approved_member"},
     "dana@example.org": {"professional", "moderator"},
+    "fran@example.org": {"facilitator"},
+    "otto@example.org": {"other_facilitator"},
+    "mo@example.org": {"moderator"},
+    "olly@example.org": {"outsider"},
 }
 # Where each person is shown what only they may see, so the crawl is known to reach those pages.
 MUST_SEE = {
-    "facilitator": {"99 Secret Lane", "St Brigid", "quiet-harbour-secret", "I would like to try the Tuesday group"},
+    "facilitator": {
+        "99 Secret Lane",
+        "St Brigid",
+        "quiet-harbour-secret",
+        "I would like to try the Tuesday group",
+        "fran@example.org",
+    },
     "approved_member": {"99 Secret Lane", "St Brigid", "quiet-harbour-secret", "approved@example.org"},
     "requester": {"requester@example.org"},
     "professional": {"PSY-998877", "dana@example.org"},
-    "moderator": {"PSY-998877"},
+    "moderator": {"PSY-998877", "mo@example.org"},
+    "outsider": {"olly@example.org"},
+    "other_facilitator": {"otto@example.org"},
 }
 PERSONAS = ["anonymous", "outsider", "requester", "approved_member", "other_facilitator", "facilitator",
             "moderator", "professional"]  # fmt: skip
