@@ -4,8 +4,8 @@
     make load LOAD_ARGS="--groups 1000 --duration 10 --ceiling-duration 5"   # a quick check
 
 It fills a PostgreSQL database made for it (default `dbtsh_load`, created if missing; nothing
-else is touched) with synthetic published groups spread like the population, starts gunicorn
-as `make serve` does on a loopback port, and drives it with wrk (Debian's package), whose
+else is touched) with synthetic published groups spread like the population, starts `make serve`
+(gunicorn, WhiteNoise, debug off) on a loopback port, and drives it with wrk (Debian's package), whose
 client costs little CPU, so the two cores go to the site:
 
 1. Mix: 50 connections shared among home page, searches for random towns, group pages,
@@ -61,10 +61,6 @@ def server_env(args):
     env.update(
         DATABASE_URL=args.database_url,
         CACHE_URL=args.cache_url,
-        DJANGO_DEBUG="0",
-        SECRET_KEY="load-test-only-" + os.urandom(16).hex(),
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        SECURE_SSL_REDIRECT="0",
         REQUEST_LOG_LEVEL="WARNING",  # the per-request log line is not what is measured
         EMAIL_URL="locmem://",
     )
@@ -86,9 +82,6 @@ def prepare(args, workdir):
     """Migrate, load the gazetteer, top the synthetic groups up to --groups, write path lists."""
     env = {**server_env(args), "DJANGO_DEBUG": "1"}
     subprocess.run([PYTHON, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
-    # Static files as production serves them: hashed names, compressed, from STATIC_ROOT.
-    subprocess.run([PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=server_env(args),
-                   check=True)  # fmt: skip
     os.environ.update(env)
     os.environ["DJANGO_SETTINGS_MODULE"] = "dbtselfhelp.settings"
     import django
@@ -133,13 +126,11 @@ def prepare(args, workdir):
 
 
 def start_server(args):
-    env = server_env(args)
-    command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "dbtselfhelp.wsgi", "--bind", f"127.0.0.1:{args.port}",
-               "--workers", str(args.workers), "--timeout", "30", "--max-requests", "5000",
-               "--max-requests-jitter", "500", "--log-level", "warning"]  # fmt: skip
-    server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    """`make serve`, on its own port: collectstatic, migrate, then gunicorn as production runs it."""
+    command = ["make", "--no-print-directory", "serve", f"PORT={args.port}", f"WORKERS={args.workers}"]
+    server = subprocess.Popen(command, cwd=ROOT, env=server_env(args), start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and server.poll() is None:
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{args.port}/healthz", timeout=2) as response:
                 if response.status == 200:
@@ -147,7 +138,7 @@ def start_server(args):
         except OSError:
             time.sleep(0.5)
     stop_server(server)
-    raise SystemExit("gunicorn did not answer /healthz within 60 s")
+    raise SystemExit("make serve did not answer /healthz within 120 s")
 
 
 def stop_server(server):
