@@ -92,9 +92,10 @@ class PeerGroupQuerySet(models.QuerySet):
     def facilitated_by(self, user):
         return self.filter(facilitators__user=user)
 
-    def for_cards(self):
-        """What a list of group cards shows, in a fixed number of queries."""
-        today = timezone.now().date()
+    def for_cards(self, now=None):
+        """What a list of group cards shows, in a fixed number of queries. Notices from the day
+        before `now` (in UTC) onward, so every zone's today is covered."""
+        today = (now or timezone.now()).astimezone(UTC).date()
         return self.select_related("module").prefetch_related(
             "meeting_times",
             models.Prefetch(
@@ -353,16 +354,18 @@ class PeerGroup(models.Model):
 
     # --- Schedule ---------------------------------------------------------------------
 
-    def cancelled_dates(self):
+    def cancelled_dates(self, now):
+        """The dates from the group's own yesterday at `now` onward on which a notice cancels
+        the meeting. Uses the notices prefetched by `for_cards` when they are there."""
+        since = now.astimezone(self.tz).date() - timedelta(days=1)
         notices = getattr(self, "current_notices", None)
         if notices is None:
-            notices = self.notices.filter(date__gte=timezone.now().date() - timedelta(days=1))
-        return {notice.date for notice in notices if notice.cancels_meeting}
+            notices = self.notices.filter(date__gte=since, cancels_meeting=True)
+        return {notice.date for notice in notices if notice.cancels_meeting and notice.date >= since}
 
-    def next_meeting(self, now=None):
-        """(start, meeting time) of the next meeting that has not ended, or None."""
-        now = now or timezone.now()
-        skip = self.cancelled_dates()
+    def next_meeting(self, now):
+        """(start, meeting time) of the next meeting at or after `now` that has not ended, or None."""
+        skip = self.cancelled_dates(now)
         upcoming = [
             (start, meeting)
             for meeting in self.meeting_times.all()

@@ -1,6 +1,8 @@
 """Standing personas and factories, in the manner of healthchecks' alice, bob and charlie."""
 
+import os
 import time
+from datetime import datetime
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -15,6 +17,22 @@ from django.core.cache import cache
 from accounts.models import MODERATORS_GROUP, User
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+def pytest_configure(config):
+    """TEST_CLOCK=2031-03-09T12:00:00Z runs the whole session with the clock moved there (and
+    ticking), so code or a test that reads the real date instead of the `now` it is given fails
+    at once rather than on some later day. `make test-future` and CI use it."""
+    moved = os.environ.get("TEST_CLOCK")
+    if moved:
+        import time_machine
+
+        config._moved_clock = time_machine.travel(datetime.fromisoformat(moved), tick=True)
+        config._moved_clock.start()
+
+
+def pytest_report_header(config):
+    return f"clock moved to {os.environ['TEST_CLOCK']}" if os.environ.get("TEST_CLOCK") else None
 
 
 def pytest_collection_modifyitems(config, items):

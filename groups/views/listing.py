@@ -18,7 +18,8 @@ from ..models import GroupFacilitator, JoinRequest, Notice, PeerGroup
 
 
 def group_detail(request, slug):
-    page = PeerGroup.objects.for_cards().prefetch_related(
+    now = timezone.now()
+    page = PeerGroup.objects.for_cards(now).prefetch_related(
         "audiences", Prefetch("facilitators", queryset=GroupFacilitator.objects.select_related("user"))
     )
     group = get_visible_group(request, slug, page)
@@ -32,7 +33,7 @@ def group_detail(request, slug):
     context = {
         "group": group,
         "description": render_markdown(group.description),
-        "next_meeting": group.next_meeting(),
+        "next_meeting": group.next_meeting(now),
         "show_private": group.can_see_private_details(request.user),
         "own_request": own_request,
         "join_closed": membership.join_closed_reason(group) if own_request is None else "",

@@ -94,7 +94,8 @@ def group_search(request):
     location_form = LocationForm(params or None)
     if not params:
         location_form = LocationForm(initial={"radius": DEFAULT_RADIUS})
-    cards_queryset = PeerGroup.objects.published().for_cards().select_related(None).only(*search.CARD_FIELDS)
+    now = timezone.now()
+    cards_queryset = PeerGroup.objects.published().for_cards(now).select_related(None).only(*search.CARD_FIELDS)
     filterset = GroupFilter(params or None, queryset=cards_queryset)
     context = {"location_form": location_form, "filter_form": filterset.form, "mode": "start"}
     forms_valid = (not params) or (location_form.is_valid() and filterset.is_valid())
@@ -123,7 +124,6 @@ def group_search(request):
         filters_active=filters_active,
     )
     groups = filterset.qs
-    now = timezone.now()
     group_format = filterset.form.cleaned_data.get("format") if params else ""
 
     if group_format == PeerGroup.Format.ONLINE:
