@@ -1,7 +1,7 @@
 """Find a group near you: places, distance order, filters, times, privacy, query budget, fuzzing."""
 
 import re
-from datetime import time
+from datetime import UTC, datetime, time
 from math import asin, cos, radians, sin, sqrt
 from urllib.parse import parse_qs, urlsplit
 
@@ -231,7 +231,8 @@ def london_online():
                       meetings=[{"weekday": 1, "start": time(19), "end": time(20)}])  # fmt: skip
 
 
-def test_times_show_in_the_viewers_zone_when_it_differs(client, db):
+def test_times_show_in_the_viewers_zone_when_it_differs(client, db, time_machine):
+    time_machine.move_to(datetime(2026, 11, 23, 12, tzinfo=UTC))  # both zones on winter time
     london_online()
     body = search(client, format="online", tz="America/New_York").content.decode()
     card = body[body.index("London Online") :]
