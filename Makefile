@@ -5,14 +5,14 @@ PIP := $(VENV)/bin/pip
 SCREENSHOTS := test-artifacts/screenshots
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-future lint fmt migrations-check check-deploy install install-dev demo serve bench load audit clean
+.PHONY: run test test-future js-clients lint fmt migrations-check check-deploy install install-dev demo serve bench load audit clean
 
 run: install ## Set up (venv, migrations, gazetteer, demo data) and serve on http://127.0.0.1:8000
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
 	DJANGO_DEBUG=1 $(PY) manage.py setup_demo
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
-test: install-dev lint migrations-check ## Lint, then the whole suite including browser tests
+test: install-dev js-clients lint migrations-check ## Lint, then the whole suite including browser tests
 	@mkdir -p $(SCREENSHOTS)
 	@echo "Browser test screenshots go to $(CURDIR)/$(SCREENSHOTS)"
 	DJANGO_DEBUG=1 SCREENSHOT_DIR=$(SCREENSHOTS) $(PY) -m pytest $(PYTEST_ARGS)
@@ -95,6 +95,15 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
+
+# The real calendar clients (ical.js, node-ical) the tests read the site's .ics files with,
+# pinned by tests/js/package-lock.json and installed into tests/js/node_modules.
+JS_CLIENTS := tests/js/node_modules/.installed
+$(JS_CLIENTS): tests/js/package.json tests/js/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the calendar client tests (apt-get install npm)"; exit 1; }
+	npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
+	@touch $@
+js-clients: $(JS_CLIENTS)
 
 clean:
 	rm -rf $(VENV) test-artifacts staticfiles

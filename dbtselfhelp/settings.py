@@ -269,6 +269,9 @@ RATELIMIT_IP_META_KEY = "dbtselfhelp.ratelimits.client_ip"
 
 # Each app that keeps personal data offers export_user_data(user) and
 # erase_user_data(user) in its privacy module; accounts calls them in this order.
+# Each app's part of the account page: functions of the request that return a section's HTML.
+ACCOUNT_SECTIONS = ["groups.account.calendar_section"]
+
 PRIVACY_MODULES = ["accounts.privacy", "lessons.privacy", "groups.privacy", "outbox.privacy"]
 
 # Listings' freshness (days since a facilitator last confirmed): remind, mark, archive.

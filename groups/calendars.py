@@ -1,15 +1,21 @@
 """iCalendar (RFC 5545) files: one per group, public details only; one per member, with the
-private details they are entitled to. Built with the icalendar library."""
+private details they are entitled to. Built with the icalendar library.
 
-from datetime import datetime
+A subscribed calendar must not churn: each meeting time is one series whose DTSTART is its
+first meeting (not the next one at download time), and DTSTAMP, LAST-MODIFIED and SEQUENCE
+are the group's calendar revision, which changes only when what the calendar says changes.
+Cancellations are EXDATEs. Zones are written by `vtimezone` in the form every client reads."""
+
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.utils import timezone
 from icalendar import Calendar, Event
 
 from .models import MeetingTime
+from .vtimezone import UnsupportedZone, vtimezone
 
 DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+REFRESH = timedelta(hours=6)  # how often subscribed calendars are asked to look again
 
 
 def _rule(meeting):
@@ -30,21 +36,27 @@ def _location(group, *, private):
     return ", ".join(p for p in parts if p)
 
 
-def _events(group, *, private, now):
+def _events(group, *, private):
     url = f"{settings.SITE_URL}{group.get_absolute_url()}"
-    cancelled = [n.date for n in group.notices.all() if n.cancels_meeting and n.date >= now.date()]
+    cancelled = sorted(n.date for n in group.notices.all() if n.cancels_meeting)
     for meeting in group.meeting_times.all():
-        start = meeting.next_start(now)
+        start = meeting.first_start()
         if start is None:
             continue
         event = Event()
         event.add("uid", f"{group.slug}-{meeting.pk}@{settings.SITE_URL.split('://')[-1]}")
-        event.add("dtstamp", now)
+        event.add("dtstamp", group.calendar_changed_at)
+        event.add("last-modified", group.calendar_changed_at)
+        event.add("sequence", group.calendar_sequence)
         event.add("summary", group.name)
         event.add("dtstart", start)
         event.add("dtend", datetime.combine(start.date(), meeting.end, tzinfo=group.tz))
         event.add("rrule", _rule(meeting))
-        exdates = [datetime.combine(day, meeting.start, tzinfo=group.tz) for day in cancelled if meeting.occurs_on(day)]
+        exdates = [
+            datetime.combine(day, meeting.start, tzinfo=group.tz)
+            for day in cancelled
+            if day >= start.date() and meeting.occurs_on(day)
+        ]
         if exdates:
             event.add("exdate", exdates)
         event.add("location", _location(group, private=private))
@@ -59,16 +71,52 @@ def _events(group, *, private, now):
         yield event
 
 
-def build_calendar(groups, *, name, private=False, now=None):
+def _timezone(name, since):
+    try:
+        return vtimezone(name, since=since)
+    except (UnsupportedZone, FileNotFoundError, ValueError):
+        # A zone whose rule is not a plain yearly one: every change listed, each in a component
+        # of its own (never a comma-separated RDATE), for thirty years.
+        from icalendar import Timezone
+
+        from .models import PeerGroup
+
+        tz = PeerGroup(time_zone=name).tz
+        listed = Timezone.from_tzinfo(tz, tzid=name, first_date=since.date(), last_date=since.date().replace(
+            year=since.year + 30))  # fmt: skip
+        result = Timezone()
+        result.add("tzid", name)
+        for component in listed.subcomponents:
+            for at in [component.DTSTART] + [d.dt for r in component.get("rdate", []) for d in
+                                              (r.dts if hasattr(r, "dts") else [r])]:  # fmt: skip
+                single = type(component)()
+                for key in ("tzoffsetfrom", "tzoffsetto", "tzname"):
+                    single.add(key, component.decoded(key) if key != "tzname" else str(component[key]))
+                single.add("dtstart", at)
+                result.add_component(single)
+        return result
+
+
+def build_calendar(groups, *, name, private=False):
     """Events for the groups' meeting times; `private` only for people entitled to the details."""
-    now = now or timezone.now()
     calendar = Calendar()
     calendar.add("prodid", f"-//{settings.SITE_NAME}//Groups//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
+    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", REFRESH)
+    earliest = {}
+    events = []
     for group in groups:
-        for event in _events(group, private=private, now=now):
-            calendar.add_component(event)
-    calendar.add_missing_timezones()
+        for event in _events(group, private=private):
+            start = event.decoded("dtstart")
+            zone = group.time_zone or "UTC"
+            earliest[zone] = min(earliest.get(zone, start), start)
+            events.append(event)
+    for zone, since in sorted(earliest.items()):
+        if zone != "UTC":
+            calendar.add_component(_timezone(zone, since))
+    for event in events:
+        calendar.add_component(event)
     return calendar.to_ical()

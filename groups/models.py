@@ -219,6 +219,12 @@ class PeerGroup(models.Model):
     last_confirmed_at = models.DateTimeField(default=timezone.now)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
 
+    # The calendar's revision: calendar apps see DTSTAMP, LAST-MODIFIED and SEQUENCE change only
+    # when what the calendar says changes (see `note_calendar_change`), not on every download.
+    calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
+    calendar_changed_at = models.DateTimeField(default=timezone.now, editable=False)
+    calendar_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+
     objects = PeerGroupQuerySet.as_manager()
 
     class Meta:
@@ -373,6 +379,28 @@ class PeerGroup(models.Model):
         ]
         return min(upcoming, key=lambda pair: pair[0]) if upcoming else None
 
+    def calendar_facts(self):
+        """Everything a calendar says about the group, public or private: when it changes, the
+        calendar's revision does."""
+        meetings = [
+            (m.weekday, m.start.isoformat(), m.end.isoformat(), m.recurrence, str(m.starts_on), m.week_of_month,
+             m.created_at.isoformat())
+            for m in self.meeting_times.order_by("pk")
+        ]  # fmt: skip
+        cancelled = sorted(str(d) for d in self.notices.filter(cancels_meeting=True).values_list("date", flat=True))
+        return [self.name, self.time_zone, self.format, self.location_privacy, self.venue, self.full_address,
+                self.public_place, self.meeting_url, self.slug, meetings, cancelled]  # fmt: skip
+
+    def note_calendar_change(self, now):
+        """Bump the calendar's revision if what it says has changed since the last time."""
+        digest = hashlib.sha256(repr(self.calendar_facts()).encode()).hexdigest()
+        if digest != self.calendar_fingerprint:
+            self.calendar_sequence += 1
+            self.calendar_fingerprint, self.calendar_changed_at = digest, now
+            type(self).objects.filter(pk=self.pk).update(
+                calendar_fingerprint=digest, calendar_changed_at=now, calendar_sequence=self.calendar_sequence
+            )
+
     # --- Freshness --------------------------------------------------------------------
 
     def days_since_confirmed(self, now=None):
@@ -515,6 +543,8 @@ class MeetingTime(models.Model):
     # lets the search order online groups by their next meeting in SQL. Daylight saving can
     # shift it by an hour until the next save; the page itself always shows exact times.
     utc_minute_of_week = models.PositiveSmallIntegerField(default=0, editable=False)
+    # A calendar series starts at the first meeting on or after this (its DTSTART).
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["weekday", "start"]
@@ -571,6 +601,10 @@ class MeetingTime(models.Model):
                 return day.day + 7 > calendar.monthrange(day.year, day.month)[1]
             return (day.day - 1) // 7 + 1 == self.week_of_month
         return True
+
+    def first_start(self):
+        """The series' first meeting: the first occurrence that ends after the row was made."""
+        return self.next_start(self.created_at)
 
     def next_start(self, now, *, skip=frozenset()):
         """The start (aware, in the group's zone) of the next occurrence that has not ended."""

@@ -52,6 +52,7 @@ def group_create(*, group, meeting_formset, audiences, by):
     meeting_formset.instance = group
     meeting_formset.save()
     GroupFacilitator.objects.create(group=group, user=by, role=GroupFacilitator.Role.LEAD)
+    group.note_calendar_change(timezone.now())
     _record(group, Action.CREATED, by=by)
     return group
 
@@ -68,12 +69,29 @@ def group_update(*, group, meeting_formset, audiences, by):
     group.save()
     group.audiences.set(audiences)
     meeting_formset.save()
+    group.note_calendar_change(timezone.now())
     changes = group.changes_since_review() if group.status == PeerGroup.Status.PUBLISHED else []
     if group.status == PeerGroup.Status.PUBLISHED:
         group.has_unreviewed_changes = bool(changes)
         group.save(update_fields=["has_unreviewed_changes"])
     _record(group, Action.EDITED, by=by, changes=[[label, str(old), str(new)] for label, old, new in changes])
     return group
+
+
+@transaction.atomic
+def notice_post(*, notice, group, by):
+    """Post a dated notice; one that cancels a meeting changes the group's calendar."""
+    notice.group, notice.created_by = group, by
+    notice.save()
+    group.note_calendar_change(timezone.now())
+    return notice
+
+
+@transaction.atomic
+def notice_delete(*, notice):
+    group = notice.group
+    notice.delete()
+    group.note_calendar_change(timezone.now())
 
 
 @transaction.atomic

@@ -1,4 +1,5 @@
 from allauth.account.decorators import reauthentication_required
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -6,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from .. import services
@@ -19,7 +21,8 @@ def account(request):
         form.save()
         messages.success(request, _("Your display name is saved."))
         return redirect("account")
-    return render(request, "accounts/account.html", {"form": form})
+    sections = [import_string(path)(request) for path in settings.ACCOUNT_SECTIONS]
+    return render(request, "accounts/account.html", {"form": form, "sections": sections})
 
 
 @login_required

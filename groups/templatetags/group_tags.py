@@ -16,6 +16,14 @@ def in_zone(value, zone):
 
 
 @register.filter
+def webcal(url):
+    """The subscribe form of a calendar's absolute address: calendar apps open webcal:// links
+    as a subscription that stays up to date, where an https:// link is a one-off download."""
+    scheme, _sep, rest = str(url).partition("://")
+    return f"webcal://{rest}" if scheme in ("http", "https") and rest else url
+
+
+@register.filter
 def confirmed_ago(days):
     if days is None:
         return ""

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 from .. import services
 from ..access import get_group_for_facilitator, verified_member_required
 from ..forms import InviteForm
-from ..models import FacilitatorInvitation, GroupFacilitator, JoinRequest, MemberCalendar, PeerGroup
+from ..account import member_calendar_url
+from ..models import FacilitatorInvitation, GroupFacilitator, JoinRequest, PeerGroup
 from .advisers import adviser_candidates
 
 
@@ -28,7 +29,6 @@ def manage(request):
         .prefetch_related("group__meeting_times")
         .order_by("status", "group__name")
     )
-    calendar, _created = MemberCalendar.objects.get_or_create(user=request.user)
     groups = (
         PeerGroup.objects.facilitated_by(request.user)
         .annotate(
@@ -61,7 +61,7 @@ def manage(request):
     context = {
         "rows": rows,
         "memberships": memberships,
-        "calendar_url": request.build_absolute_uri(reverse("member_calendar", args=[calendar.token])),
+        "calendar_url": member_calendar_url(request, request.user),
     }
     return render(request, "groups/manage.html", context)
 

@@ -7,8 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,9 +24,9 @@ def _ics(content, filename):
 
 
 def _with_schedule(queryset):
-    today = timezone.now().date()
+    """The meeting times and every cancellation: a series from its first meeting lists them all."""
     return queryset.prefetch_related(
-        "meeting_times", Prefetch("notices", queryset=Notice.objects.filter(date__gte=today))
+        "meeting_times", Prefetch("notices", queryset=Notice.objects.filter(cancels_meeting=True))
     )
 
 
@@ -59,6 +59,9 @@ def reset_member_calendar(request):
     MemberCalendar.objects.filter(user=request.user).delete()
     MemberCalendar.objects.create(user=request.user)
     messages.success(request, _("Your calendar has a new address. The old one no longer works."))
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(back)
     return redirect("group_manage")
 
 

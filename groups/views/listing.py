@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -34,6 +35,7 @@ def group_detail(request, slug):
         "group": group,
         "description": render_markdown(group.description),
         "next_meeting": group.next_meeting(now),
+        "calendar_url": request.build_absolute_uri(reverse("group_calendar", args=[group.slug])),
         "show_private": group.can_see_private_details(request.user),
         "own_request": own_request,
         "join_closed": membership.join_closed_reason(group) if own_request is None else "",
@@ -120,9 +122,7 @@ def group_notices(request, slug):
     group = get_group_for_facilitator(request, slug)
     form = NoticeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        notice = form.save(commit=False)
-        notice.group, notice.created_by = group, request.user
-        notice.save()
+        services.notice_post(notice=form.save(commit=False), group=group, by=request.user)
         messages.success(request, _("The notice is posted on the group page."))
         return redirect("group_notices", slug=group.slug)
     notices = group.notices.filter(date__gte=timezone.now().date())
@@ -138,8 +138,7 @@ def group_notices(request, slug):
 @verified_member_required
 def notice_delete(request, slug, pk):
     group = get_group_for_facilitator(request, slug)
-    notice = get_object_or_404(Notice, pk=pk, group=group)
-    notice.delete()
+    services.notice_delete(notice=get_object_or_404(Notice, pk=pk, group=group))
     messages.success(request, _("The notice is removed."))
     return redirect("group_notices", slug=group.slug)
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from groups import membership
-from groups.models import JoinRequest, MemberCalendar, Notice
+from groups.models import JoinRequest, MeetingTime, MemberCalendar, Notice
 from tests.conftest import make_group, make_user
 
 NY = ZoneInfo("America/New_York")
@@ -29,14 +29,20 @@ def events(response):
     return [c for c in calendar.walk("VEVENT")], calendar
 
 
+def series_from(group, when):
+    """The group's meeting times were added at `when`: their series begin then."""
+    MeetingTime.objects.filter(group=group).update(created_at=when)
+
+
 def test_a_group_calendar_is_a_weekly_event_in_the_groups_zone(client, group):
-    with mock.patch.object(timezone, "now", return_value=datetime(2026, 10, 20, 12, tzinfo=UTC)):
+    series_from(group, datetime(2026, 10, 15, 12, tzinfo=UTC))  # a Thursday
+    with mock.patch.object(timezone, "now", return_value=datetime(2026, 12, 20, 12, tzinfo=UTC)):
         found, calendar = events(client.get(reverse("group_calendar", args=[group.slug])))
     assert len(found) == 1
     event = found[0]
     assert str(event["summary"]) == group.name
     start = event.decoded("dtstart")
-    assert start == datetime(2026, 10, 20, 19, tzinfo=NY)
+    assert start == datetime(2026, 10, 20, 19, tzinfo=NY)  # the series' first meeting, not the next one
     assert str(start.tzinfo) == "America/New_York"
     assert event["rrule"]["FREQ"] == ["WEEKLY"] and event["rrule"]["BYDAY"] == ["TU"]
     assert [tz["tzid"] for tz in calendar.walk("VTIMEZONE")] == ["America/New_York"]
@@ -45,8 +51,8 @@ def test_a_group_calendar_is_a_weekly_event_in_the_groups_zone(client, group):
 
 def test_calendar_times_hold_across_the_daylight_saving_change(client, group):
     """7 pm stays 7 pm local: 23:00 UTC in October (EDT), 00:00 UTC in November (EST)."""
-    with mock.patch.object(timezone, "now", return_value=datetime(2026, 10, 20, 12, tzinfo=UTC)):
-        found, _ = events(client.get(reverse("group_calendar", args=[group.slug])))
+    series_from(group, datetime(2026, 10, 20, 12, tzinfo=UTC))
+    found, _ = events(client.get(reverse("group_calendar", args=[group.slug])))
     event = found[0]
     start = event.decoded("dtstart")
     from dateutil.rrule import rrulestr
@@ -59,12 +65,12 @@ def test_calendar_times_hold_across_the_daylight_saving_change(client, group):
 
 
 def test_cancelled_dates_are_exceptions(client, group):
+    series_from(group, datetime(2026, 11, 17, 12, tzinfo=UTC))
     Notice.objects.create(group=group, date=date(2026, 11, 24), text="No meeting", cancels_meeting=True)
     Notice.objects.create(
         group=group, date=date(2026, 11, 26), text="A Thursday, not a meeting day", cancels_meeting=True
     )
-    with mock.patch.object(timezone, "now", return_value=datetime(2026, 11, 17, 12, tzinfo=UTC)):
-        found, _ = events(client.get(reverse("group_calendar", args=[group.slug])))
+    found, _ = events(client.get(reverse("group_calendar", args=[group.slug])))
     exdates = [d.dt for d in found[0]["exdate"].dts]
     assert exdates == [datetime(2026, 11, 24, 19, tzinfo=NY)]
 
@@ -82,6 +88,43 @@ def test_every_recurrence_becomes_its_rrule(client, db, meeting, rule):
     found, _ = events(client.get(reverse("group_calendar", args=[group.slug])))
     for key, value in rule.items():
         assert found[0]["rrule"][key] == value
+
+
+def revision(client, group):
+    found, _ = events(client.get(reverse("group_calendar", args=[group.slug])))
+    event = found[0]
+    return event.decoded("dtstamp"), event.decoded("last-modified"), event["sequence"], event.decoded("dtstart")
+
+
+def test_downloading_again_later_changes_nothing(client, facilitator, time_machine):
+    time_machine.move_to(datetime(2026, 11, 2, 9, tzinfo=UTC))
+    group = make_group(facilitator)
+    first = revision(client, group)
+    time_machine.move_to(datetime(2027, 2, 9, 9, tzinfo=UTC))  # months later, many meetings on
+    assert revision(client, group) == first
+    assert first[3] == datetime(2026, 11, 3, 19, tzinfo=NY)
+
+
+def test_a_cancellation_and_a_schedule_change_each_make_a_new_revision(client, facilitator, time_machine):
+    time_machine.move_to(datetime(2026, 11, 2, 9, tzinfo=UTC))
+    group = make_group(facilitator)
+    client.force_login(facilitator)
+    stamp, _, sequence, _ = revision(client, group)
+    time_machine.move_to(datetime(2026, 11, 5, 9, tzinfo=UTC))
+    client.post(reverse("group_notices", args=[group.slug]),
+                {"date": "2026-11-24", "text": "No meeting: Thanksgiving week", "cancels_meeting": "on"})  # fmt: skip
+    after_notice = revision(client, group)
+    assert after_notice[0] == after_notice[1] == datetime(2026, 11, 5, 9, tzinfo=UTC)
+    assert after_notice[0] > stamp
+    time_machine.move_to(datetime(2026, 11, 6, 9, tzinfo=UTC))
+    client.post(reverse("group_notices", args=[group.slug]), {"date": "2026-11-20", "text": "Bring a friend"})
+    assert revision(client, group) == after_notice  # a notice that cancels nothing changes no event
+    time_machine.move_to(datetime(2026, 11, 7, 9, tzinfo=UTC))
+    notice = group.notices.get(cancels_meeting=True)
+    client.post(reverse("notice_delete", args=[group.slug, notice.pk]))
+    after_delete = revision(client, group)
+    assert after_delete[0] == datetime(2026, 11, 7, 9, tzinfo=UTC)
+    assert sequence < after_notice[2] < after_delete[2]
 
 
 def test_a_private_groups_calendar_has_no_private_detail(client, private_group):
@@ -285,3 +328,29 @@ def test_parallel_approvals_for_the_last_seat_leave_the_group_at_capacity(facili
 
 def test_connection_vendor_is_known():
     assert connection.vendor in ("sqlite", "postgresql")
+
+
+def test_a_group_page_offers_to_subscribe_and_to_download(client, group):
+    body = client.get(group.get_absolute_url()).content.decode()
+    assert f'href="webcal://testserver/groups/calendar/{group.slug}.ics"' in body.replace(
+        reverse("group_calendar", args=[group.slug]), f"/groups/calendar/{group.slug}.ics"
+    )
+    assert f'href="http://testserver{reverse("group_calendar", args=[group.slug])}" download' in body
+
+
+def test_the_account_page_has_the_members_private_calendar(client, member):
+    client.force_login(member)
+    body = client.get(reverse("account")).content.decode()
+    token = MemberCalendar.objects.get(user=member).token
+    path = reverse("member_calendar", args=[token])
+    assert f'href="webcal://testserver{path}"' in body
+    assert f'value="http://testserver{path}"' in body
+
+
+def test_resetting_from_the_account_page_comes_back_to_it(client, member):
+    client.force_login(member)
+    client.get(reverse("account"))
+    response = client.post(reverse("member_calendar_reset"), {"next": reverse("account")})
+    assert response.status_code == 302 and response["Location"] == reverse("account")
+    response = client.post(reverse("member_calendar_reset"), {"next": "https://evil.example/"})
+    assert response["Location"] == reverse("group_manage")
