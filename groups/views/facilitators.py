@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -13,8 +12,8 @@ from django.views.decorators.http import require_POST
 
 from .. import services
 from ..access import get_group_for_facilitator, verified_member_required
-from ..forms import InviteForm
 from ..account import member_calendar_url
+from ..forms import InviteForm
 from ..models import FacilitatorInvitation, GroupFacilitator, JoinRequest, PeerGroup
 from .advisers import adviser_candidates
 
