@@ -1,85 +1,111 @@
-"""The Meeting Guide JSON feed of published groups (the format read by the Meeting Guide app
-and the 12 Step Meeting List): one record per meeting time. Private locations are reduced to
-their town and approximate point, and no meeting link is included: links are shared with
-approved members only."""
+"""The Meeting Guide JSON feed of published groups (the format read by the Meeting Guide app,
+the 12 Step Meeting List and its meeting finder, tsml-ui): one record per meeting time.
+
+Which groups are in it: those a client can show truthfully. tsml-ui (and the Meeting Guide app)
+count a meeting as active only with a street address it may show or a conference link from a
+known provider; anything else is listed as "Inactive", which would tell people a group that
+meets every week has stopped. A group whose address and meeting link are shared with approved
+members only has neither to publish, so such groups (private-location groups, and online-only
+groups, whose links are always private) are left out, and the feed's documentation page
+(`/groups/feed/`) says so and sends people to the site's own search, where they can ask to join.
+Hybrid groups at a public address are in, as in-person meetings whose notes say they are online
+too. Type codes come from the specification's own list (`data/meeting_guide_types.json`),
+looked up by their names, so no code the spec does not define can appear."""
 
 import gzip
 import json
+import re
 import time
 from collections import defaultdict
+from functools import cache as memoize
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
 
-from .models import MeetingTime, PeerGroup
+from .models import LANGUAGES, MeetingTime, PeerGroup
 
-LANGUAGE_TYPES = {
-    "en": "EN", "es": "S", "fr": "FR", "de": "DE", "pt": "POR", "it": "ITA", "pl": "POL", "ru": "RUS",
-    "uk": "UK", "hi": "HI", "ja": "JA", "ko": "KOR", "tl": "TL", "ase": "ASL",
-}  # fmt: skip
-AUDIENCE_TYPES = {"lgbtq": "LGBTQ", "young-adults": "Y", "women": "W", "men": "M", "older-adults": "SEN",
-                  "bipoc": "POC"}  # fmt: skip
+SPEC_TYPES = json.loads((Path(__file__).parent / "data" / "meeting_guide_types.json").read_text())["types"]
+# Our audiences by the spec's name for them (the spec's list has no code for the others).
+AUDIENCE_NAMES = {"young-adults": "Young People", "women": "Women", "men": "Men", "older-adults": "Seniors",
+                  "lgbtq": "LGBTQ", "bipoc": "People of Color"}  # fmt: skip
 SLUG = "group-slug"  # stands in for each group's slug in the URLs reversed once
 FEED_FIELDS = ("name", "slug", "time_zone", "format", "location_privacy", "wheelchair_accessible", "language",
                "updated_at", "venue", "address", "town", "region", "postal_code", "country", "latitude",
-               "longitude", "public_latitude", "public_longitude")  # fmt: skip
+               "longitude")  # fmt: skip
 RULES = {
     MeetingTime.Recurrence.BIWEEKLY: "Meets every other week; see the group's page for the dates.",
     MeetingTime.Recurrence.MONTHLY: "Meets once a month; see the group's page for the dates.",
 }
+WEEKDAY_WORDS = re.compile(r"\b(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?s?\b\.?", re.IGNORECASE)
+
+
+@memoize
+def type_code(english_name):
+    """The spec's code for a type, found by its English name; None where the spec has none."""
+    return next((code for code, name in SPEC_TYPES.items() if name == english_name), None)
+
+
+@memoize
+def language_codes():
+    """Our language codes to the spec's, matched by name ("Spanish" is S, "Korean" is KOR)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        return {code: found for code, label in LANGUAGES if (found := type_code(str(label)))}
+
+
+def feedable(queryset):
+    """The published groups a client can show truthfully: at an address anyone may see."""
+    return queryset.published().filter(location_privacy=PeerGroup.LocationPrivacy.PUBLIC).exclude(
+        format=PeerGroup.Format.ONLINE
+    )  # fmt: skip
+
+
+def feed_name(name):
+    """The spec asks for names without the day (clients show the day beside it): "Monday Evening
+    Skills" is "Evening Skills". A name that is nothing but days stays as it is."""
+    stripped = " ".join(WEEKDAY_WORDS.sub(" ", name).split()).strip(" -–,:")
+    return stripped if re.search(r"\w", stripped) else name
 
 
 def _types(group, audience_slugs):
-    types = ["C" if group.is_location_private else "O"]
-    if group.meets_online:
-        types.append("ONL")
+    types = []
     if group.wheelchair_accessible:
-        types.append("X")
-    if group.language in LANGUAGE_TYPES:
-        types.append(LANGUAGE_TYPES[group.language])
-    types.extend(AUDIENCE_TYPES[slug] for slug in audience_slugs if slug in AUDIENCE_TYPES)
-    return types
+        types.append(type_code("Wheelchair Access"))
+    if group.language in language_codes():
+        types.append(language_codes()[group.language])
+    types.extend(type_code(AUDIENCE_NAMES[slug]) for slug in audience_slugs if slug in AUDIENCE_NAMES)
+    return [t for t in types if t]
 
 
 def _location_fields(group):
-    if not group.meets_in_person:
-        place = ", ".join(p for p in (group.town, group.region, group.country) if p)
-        fields = {"approximate": "yes"}
-        if place:
-            fields["formatted_address"] = place
-        return fields
-    if group.is_location_private:
-        return {
-            "city": group.town,
-            "state": group.region,
-            "country": group.country,
-            "formatted_address": ", ".join(p for p in (group.town, group.region, group.country) if p),
-            "latitude": round(group.public_latitude, 5),
-            "longitude": round(group.public_longitude, 5),
-            "approximate": "yes",
-        }
-    return {
+    region_and_code = " ".join(p for p in (group.region, group.postal_code) if p)
+    fields = {
         "location": group.venue,
         "address": group.address,
         "city": group.town,
         "state": group.region,
         "postal_code": group.postal_code,
         "country": group.country,
-        "formatted_address": ", ".join(
-            p for p in (group.address, group.town, group.region, group.postal_code, group.country) if p
-        ),  # fmt: skip
-        "latitude": round(group.latitude, 5),
-        "longitude": round(group.longitude, 5),
+        "formatted_address": ", ".join(p for p in (group.address, group.town, region_and_code, group.country) if p),
+        "latitude": round(group.latitude, 5) if group.latitude is not None else None,
+        "longitude": round(group.longitude, 5) if group.longitude is not None else None,
         "approximate": "no",
     }
+    return fields
+
+
+def _without_empty(record):
+    return {key: value for key, value in record.items() if value not in ("", None, [])}
 
 
 def meeting_guide_records():
     """Every published group's meeting times as feed records, in three queries. At 100,000 groups
     it builds in a few seconds: meeting times and audiences come as plain rows grouped in Python
     (not prefetched managers), and the two URLs are reversed once, not once a group."""
-    published = PeerGroup.objects.published()
+    published = feedable(PeerGroup.objects)
     audiences = defaultdict(list)
     through = PeerGroup.audiences.through.objects.filter(peergroup__in=published)
     for group_id, slug in through.values_list("peergroup_id", "audience__slug").order_by("audience__slug"):
@@ -93,7 +119,7 @@ def meeting_guide_records():
     records = []
     for group in published.only(*FEED_FIELDS).order_by("pk").iterator(chunk_size=5000):
         base = {
-            "name": group.name[:255],
+            "name": feed_name(group.name)[:255],
             "group": group.name,
             "timezone": group.time_zone,
             "types": _types(group, audiences[group.pk]),
@@ -101,9 +127,10 @@ def meeting_guide_records():
             "url": page_url.replace(SLUG, group.slug),
             **_location_fields(group),
         }
+        notes = []
         if group.meets_online:
             join = join_url.replace(SLUG, group.slug)
-            base["conference_url_notes"] = f"The meeting link is shared with approved members: ask to join at {join}"
+            notes.append(f"Also online: the video link is shared with members who ask to join at {join}")
         for meeting in meetings[group.pk]:
             record = {
                 **base,
@@ -112,9 +139,9 @@ def meeting_guide_records():
                 "time": meeting["start"].strftime("%H:%M"),
                 "end_time": meeting["end"].strftime("%H:%M"),
             }
-            if meeting["recurrence"] in RULES:
-                record["notes"] = RULES[meeting["recurrence"]]
-            records.append(record)
+            rule = [RULES[meeting["recurrence"]]] if meeting["recurrence"] in RULES else []
+            record["notes"] = "\n".join(notes + rule)
+            records.append(_without_empty(record))
     return records
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("manage/", facilitators.manage, name="group_manage"),
     path("invitations/<str:token>/", facilitators.invitation_accept, name="invitation_accept"),
     path("feed.json", feeds.meeting_guide_feed, name="meeting_guide_feed"),
+    path("feed/", feeds.feed_about, name="feed_about"),
     path("advisers/<int:pk>/accept/", advisers.adviser_respond, {"answer": "accept"}, name="adviser_accept"),
     path("advisers/<int:pk>/decline/", advisers.adviser_respond, {"answer": "decline"}, name="adviser_decline"),
     path("calendar/<str:token>.ics", feeds.member_calendar, name="member_calendar"),

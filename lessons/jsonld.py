@@ -2,6 +2,7 @@
 
 import json
 
+from django.conf import settings
 from django.utils.safestring import mark_safe
 
 
@@ -14,6 +15,7 @@ def article_jsonld(lesson, *, url):
         "url": url,
         "mainEntityOfPage": url,
         "author": {"@type": "Organization", "name": lesson.author},
+        "publisher": {"@type": "Organization", "name": settings.SITE_NAME, "url": settings.SITE_URL},
         "datePublished": lesson.published_at.isoformat() if lesson.published_at else None,
         "dateModified": lesson.updated_at.isoformat() if lesson.updated_at else None,
         "articleSection": lesson.module.name,

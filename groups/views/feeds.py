@@ -6,7 +6,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -81,3 +82,12 @@ def meeting_guide_feed(request):
     response["Access-Control-Allow-Origin"] = "*"
     response["Cache-Control"] = f"public, max-age={FRESH_SECONDS}"
     return response
+
+
+def feed_about(request):
+    """What the Meeting Guide feed holds and leaves out, for the people who plug it into an app."""
+    return render(
+        request,
+        "groups/feed_about.html",
+        {"feed_url": request.build_absolute_uri(reverse("meeting_guide_feed")), "fresh_minutes": FRESH_SECONDS // 60},
+    )

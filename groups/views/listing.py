@@ -34,7 +34,7 @@ def group_detail(request, slug):
     context = {
         "group": group,
         "description": render_markdown(group.description),
-        "next_meeting": group.next_meeting(now),
+        "next_meeting": (upcoming := group.next_meeting(now)),
         "calendar_url": request.build_absolute_uri(reverse("group_calendar", args=[group.slug])),
         "show_private": group.can_see_private_details(request.user),
         "own_request": own_request,
@@ -43,7 +43,14 @@ def group_detail(request, slug):
         "advisers": group.advisers.filter(status="accepted").select_related("user__professional_profile"),
         "is_facilitator": is_facilitator,
         "is_moderator": is_moderator,
-        "jsonld": as_script(group_jsonld(group, url=request.build_absolute_uri(group.get_absolute_url())))
+        "jsonld": as_script(
+            group_jsonld(
+                group,
+                url=request.build_absolute_uri(group.get_absolute_url()),
+                join_url=request.build_absolute_uri(reverse("group_join", args=[group.slug])),
+                upcoming=upcoming,
+            )
+        )
         if group.status == PeerGroup.Status.PUBLISHED
         else "",
         "history": group.events.select_related("actor")[:20] if (is_facilitator or is_moderator) else None,

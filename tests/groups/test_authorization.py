@@ -63,6 +63,7 @@ PAGES = [
     ("group_manage", dict(anonymous=LOGIN, member=200, other_facilitator=200, facilitator=200, moderator=200)),
     ("moderation", dict(anonymous=LOGIN, member=403, other_facilitator=403, facilitator=403, moderator=200)),
     ("meeting_guide_feed", dict(anonymous=200, member=200, other_facilitator=200, facilitator=200, moderator=200)),
+    ("feed_about", dict(anonymous=200, member=200, other_facilitator=200, facilitator=200, moderator=200)),
 ]
 
 

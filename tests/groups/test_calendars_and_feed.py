@@ -3,6 +3,7 @@
 import gzip
 import json
 import re
+from pathlib import Path
 import threading
 from datetime import date, datetime, time
 from unittest import mock
@@ -175,8 +176,7 @@ def test_an_unknown_calendar_token_is_404(client, db):
 
 REQUIRED = {"name": str, "slug": str, "day": int, "time": str, "end_time": str, "timezone": str, "types": list,
             "updated": str, "url": str}  # fmt: skip
-KNOWN_TYPES = {"O", "C", "ONL", "X", "EN", "S", "FR", "DE", "POR", "ITA", "POL", "RUS", "UK", "HI", "JA", "KOR",
-               "TL", "ASL", "LGBTQ", "Y", "W", "M", "SEN", "POC"}  # fmt: skip
+SPEC_TYPES = json.loads((Path(__file__).resolve().parents[2] / "groups/data/meeting_guide_types.json").read_text())
 
 
 def feed(client):
@@ -184,6 +184,13 @@ def feed(client):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
     return json.loads(response.content)
+
+
+def shown_as_active_by_tsml_ui(record):
+    """tsml-ui's rule (src/helpers/load-meeting-data.ts): a meeting is active when it is in
+    person (not approximate, not temporarily closed) or has a conference link or phone."""
+    in_person = record.get("approximate") == "no" and "TC" not in record["types"] and record.get("formatted_address")
+    return bool(in_person or record.get("conference_url") or record.get("conference_phone"))
 
 
 def test_the_feed_follows_the_specification_field_by_field(client, group):
@@ -199,7 +206,7 @@ def test_the_feed_follows_the_specification_field_by_field(client, group):
     assert record["timezone"] == "America/New_York"
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", record["updated"])
     assert record["url"].endswith(group.get_absolute_url())
-    assert set(record["types"]) <= KNOWN_TYPES and "O" in record["types"] and "EN" in record["types"]
+    assert record["types"] == ["EN"]
     assert record["address"] == "127 West 125th Street"
     assert (record["city"], record["state"], record["postal_code"], record["country"]) == (
         "New York",
@@ -207,9 +214,41 @@ def test_the_feed_follows_the_specification_field_by_field(client, group):
         "10027",
         "US",
     )
+    assert record["formatted_address"] == "127 West 125th Street, New York, NY 10027, US"  # no comma before the ZIP
     assert record["location"] == "Riverside Library, Room 2"
     assert record["approximate"] == "no"
-    assert "conference_url" not in record
+    assert "conference_url" not in record and "conference_url_notes" not in record
+    assert "notes" not in record  # empty fields are left out
+    assert shown_as_active_by_tsml_ui(record)
+
+
+def test_every_type_code_is_one_the_specification_defines(client, db):
+    from groups.models import Audience
+
+    group = make_group(language="es", wheelchair_accessible=True, format="hybrid",
+                       meeting_url="https://meet.example.org/h")  # fmt: skip
+    group.audiences.set(Audience.objects.filter(slug__in=["lgbtq", "young-adults", "parents"]))
+    record = feed(client)[0]
+    assert sorted(record["types"]) == ["LGBTQ", "S", "X", "Y"]
+    assert set(record["types"]) <= set(SPEC_TYPES["types"])
+    assert "ONL" not in record["types"]  # removed from the spec in 2022
+
+
+def test_a_name_with_a_weekday_loses_it_in_the_feed(client, db):
+    make_group(name="Monday Evening Skills", meetings=[{"weekday": 0, "start": time(18), "end": time(19)}])
+    make_group(name="Tuesdays", town="Albany")
+    names = sorted(r["name"] for r in feed(client))
+    assert names == ["Evening Skills", "Tuesdays"]
+
+
+def test_a_hybrid_group_says_how_to_get_the_link_without_publishing_it(client, db):
+    group = make_group(format="hybrid", meeting_url="https://meet.example.org/secret-hybrid")
+    text = client.get(reverse("meeting_guide_feed")).content.decode()
+    assert "secret-hybrid" not in text
+    record = json.loads(text)[0]
+    assert "conference_url" not in record and "conference_url_notes" not in record
+    assert "ask to join" in record["notes"] and reverse("group_join", args=[group.slug]) in record["notes"]
+    assert shown_as_active_by_tsml_ui(record)
 
 
 def test_one_record_per_meeting_time_with_unique_slugs(client, db):
@@ -221,17 +260,31 @@ def test_one_record_per_meeting_time_with_unique_slugs(client, db):
     assert len({r["slug"] for r in records}) == 2
 
 
-def test_private_groups_are_reduced_to_their_town_and_approximate_point(client, private_group):
+def test_fortnightly_and_monthly_meetings_say_so_in_their_notes(client, db):
+    make_group(meetings=[{"weekday": 1, "start": time(9), "end": time(10), "recurrence": "monthly", "week_of_month": 2},
+                         {"weekday": 3, "start": time(9), "end": time(10), "recurrence": "biweekly",
+                          "starts_on": date(2026, 11, 5)}])  # fmt: skip
+    notes = sorted(r["notes"] for r in feed(client))
+    assert notes == ["Meets every other week; see the group's page for the dates.",
+                     "Meets once a month; see the group's page for the dates."]  # fmt: skip
+
+
+def test_groups_whose_address_or_link_is_private_are_left_out(client, private_group):
+    make_group(name="Online Only", format="online", meeting_url="https://meet.example.org/online-secret",
+               latitude=None, longitude=None)  # fmt: skip
+    make_group(name="Open Door Group", town="Albany")
     text = client.get(reverse("meeting_guide_feed")).content.decode()
-    for secret in SECRETS:
+    for secret in (*SECRETS, "online-secret"):
         assert secret not in text, secret
-    record = json.loads(text)[0]
-    assert record["formatted_address"] == "New York, NY, US"
-    assert record["approximate"] == "yes"
-    assert (record["latitude"], record["longitude"]) == (round(private_group.public_latitude, 5),
-                                                         round(private_group.public_longitude, 5))  # fmt: skip
-    assert "C" in record["types"] and "ONL" in record["types"]
-    assert "conference_url" not in record and "ask to join" in record["conference_url_notes"]
+    records = json.loads(text)
+    assert [r["name"] for r in records] == ["Open Door Group"]
+    assert all(shown_as_active_by_tsml_ui(r) for r in records)
+
+
+def test_the_feed_page_says_what_is_left_out(client, db):
+    body = client.get(reverse("feed_about")).content.decode()
+    assert "http://testserver/groups/feed.json" in body
+    assert "online-only groups" in body and "shared with approved members only" in body
 
 
 def test_the_feed_lists_only_published_groups(client, facilitator):

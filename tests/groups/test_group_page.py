@@ -3,7 +3,7 @@ import re
 
 from django.urls import reverse
 
-from tests.conftest import make_user
+from tests.conftest import make_group, make_user
 
 SECRETS = ["99 Secret Lane", "St Brigid", "10027", "meet.example.org", "quiet-harbour-secret"]
 
@@ -76,7 +76,6 @@ def test_jsonld_of_a_public_group_has_its_address(client, group):
 
 
 def test_jsonld_cannot_be_broken_out_of(client, facilitator):
-    from tests.conftest import make_group
 
     group = make_group(facilitator, name="</script><script>alert(1)</script>")
     body = client.get(group.get_absolute_url()).content.decode()
@@ -84,7 +83,6 @@ def test_jsonld_cannot_be_broken_out_of(client, facilitator):
 
 
 def test_description_markdown_is_sanitised(client, facilitator):
-    from tests.conftest import make_group
 
     group = make_group(
         facilitator,
@@ -157,3 +155,67 @@ def test_moderators_do_not_see_a_private_groups_address_or_link(client, moderato
         assert secret not in body, secret
     assert "A link on meet.example.org" in body
     assert "(private)" in body  # the address changed, without saying to what
+
+
+# --- Structured data, as search engines' event rules read it ---------------------------------
+
+
+def meets_event_rules(data):
+    """The required and recommended properties of an event in search engines' structured-data
+    rules: a name, a start date with its offset, a location (a place with an address, or a
+    virtual location with a URL), an organizer with a name and URL, a status."""
+    from datetime import datetime as dt
+
+    assert data["name"]
+    assert dt.fromisoformat(data["startDate"]).utcoffset() is not None
+    assert dt.fromisoformat(data["endDate"]) > dt.fromisoformat(data["startDate"])
+    assert data["eventStatus"] == "https://schema.org/EventScheduled"
+    assert data["organizer"]["name"] and data["organizer"]["url"].startswith("http")
+    locations = data["location"] if isinstance(data["location"], list) else [data["location"]]
+    for location in locations:
+        if location["@type"] == "VirtualLocation":
+            assert location["url"].startswith("http")
+        else:
+            assert location["address"]["addressLocality"]
+    return True
+
+
+def test_an_online_groups_jsonld_has_a_start_and_a_url_to_join(client, db, time_machine):
+    from datetime import UTC, datetime, time
+
+    time_machine.move_to(datetime(2026, 11, 23, 12, tzinfo=UTC))  # a Monday
+    online = make_group(name="Evening Online", format="online", meeting_url="https://meet.example.org/secret-x",
+                        latitude=None, longitude=None, time_zone="Europe/London",
+                        meetings=[{"weekday": 1, "start": time(19), "end": time(20)}])  # fmt: skip
+    text = client.get(online.get_absolute_url()).content.decode()
+    data = jsonld(text)
+    assert meets_event_rules(data)
+    assert data["startDate"] == "2026-11-24T19:00:00+00:00"
+    assert data["location"]["url"] == f"http://testserver{reverse('group_join', args=[online.slug])}"
+    assert "secret-x" not in json.dumps(data)
+
+
+def test_monthly_and_fortnightly_schedules_say_which_weeks(client, db):
+    from datetime import date, time
+
+    group = make_group(meetings=[
+        {"weekday": 1, "start": time(19), "end": time(20), "recurrence": "monthly", "week_of_month": 2},
+        {"weekday": 3, "start": time(19), "end": time(20), "recurrence": "monthly", "week_of_month": -1},
+        {"weekday": 5, "start": time(10), "end": time(11), "recurrence": "biweekly", "starts_on": date(2026, 11, 7)},
+    ])  # fmt: skip
+    from groups.models import MeetingTime
+
+    MeetingTime.objects.filter(group=group).update(created_at="2026-11-01T12:00:00Z")
+    data = jsonld(client.get(group.get_absolute_url()).content.decode())
+    assert meets_event_rules(data)
+    by_day = {s["byDay"].rsplit("/", 1)[1]: s for s in data["eventSchedule"]}
+    assert by_day["Tuesday"]["repeatFrequency"] == "P1M" and by_day["Tuesday"]["byMonthWeek"] == 2
+    assert "byMonthWeek" not in by_day["Thursday"] and "last Thursday" in by_day["Thursday"]["description"]
+    assert by_day["Saturday"]["repeatFrequency"] == "P2W" and by_day["Saturday"]["startDate"] == "2026-11-07"
+
+
+def test_a_private_groups_jsonld_meets_the_rules_with_public_fields_only(client, private_group):
+    data = jsonld(client.get(private_group.get_absolute_url()).content.decode())
+    assert meets_event_rules(data)
+    for secret in SECRETS:
+        assert secret not in json.dumps(data), secret

@@ -75,6 +75,11 @@ def test_a_lesson_has_open_graph_and_article_jsonld(client, db):
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', body, re.S).group(1))
     assert data["@type"] == "Article" and data["headline"] == lesson.title
     assert "DEAR MAN" in data["about"]
+    assert data["publisher"] == {
+        "@type": "Organization",
+        "name": "DBT Self-Help Groups",
+        "url": "http://127.0.0.1:8000",
+    }
 
 
 def test_module_pages_list_their_lessons(client, db):
