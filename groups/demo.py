@@ -388,7 +388,7 @@ def generate_groups(*, count, seed=1, batch_size=2000, countries=("US", "GB")):
             for group in created:
                 for meeting in _meetings(rng):
                     row = MeetingTime(group=group, **meeting)
-                    row.utc_minute_of_week = row.compute_utc_minute_of_week(group.tz)
+                    row.refresh_schedule(now)
                     meetings.append(row)
             MeetingTime.objects.bulk_create(meetings)
             GroupFacilitator.objects.bulk_create(

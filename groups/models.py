@@ -400,6 +400,17 @@ class PeerGroup(models.Model):
             type(self).objects.filter(pk=self.pk).update(
                 calendar_fingerprint=digest, calendar_changed_at=now, calendar_sequence=self.calendar_sequence
             )
+        self.refresh_meeting_schedules(now)
+
+    def refresh_meeting_schedules(self, now):
+        """Keep the meeting times' stored next meeting right after a cancellation changes."""
+        skip = self.cancelled_dates(now)
+        changed = []
+        for meeting in self.meeting_times.all():
+            meeting.group = self
+            if meeting.refresh_schedule(now, skip=skip):
+                changed.append(meeting)
+        MeetingTime.objects.bulk_update(changed, ["utc_minute_of_week", "next_start_at", "next_end_at"])
 
     # --- Freshness --------------------------------------------------------------------
 
@@ -539,26 +550,44 @@ class MeetingTime(models.Model):
     week_of_month = models.SmallIntegerField(
         _("which week of the month"), choices=WeekOfMonth.choices, null=True, blank=True
     )
-    # Minute of the week (Monday 00:00 UTC = 0) of the start, at the zone's current offset:
-    # lets the search order online groups by their next meeting in SQL. Daylight saving can
-    # shift it by an hour until the next save; the page itself always shows exact times.
+    # Kept by `refresh_schedule` (on save, when a cancellation changes, and every few minutes by
+    # `manage.py refresh_meeting_times`), so the search can filter and order in SQL exactly:
+    # the minute of the week (Monday 00:00 UTC = 0) of the start at the zone's offset now, and
+    # the next meeting that has not ended, cancellations skipped.
     utc_minute_of_week = models.PositiveSmallIntegerField(default=0, editable=False)
+    next_start_at = models.DateTimeField(null=True, blank=True, editable=False)
+    next_end_at = models.DateTimeField(null=True, blank=True, editable=False)
     # A calendar series starts at the first meeting on or after this (its DTSTART).
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["weekday", "start"]
-        indexes = [models.Index(fields=["weekday", "start"], name="meeting_day_start")]
+        indexes = [
+            models.Index(fields=["weekday", "start"], name="meeting_day_start"),
+            models.Index(fields=["next_end_at"], name="meeting_next_end"),
+        ]
 
     def __str__(self):
         return f"{self.rule_display()}, {self.start:%H:%M}–{self.end:%H:%M}"
 
     def save(self, *args, **kwargs):
-        self.utc_minute_of_week = self.compute_utc_minute_of_week(self.group.tz)
+        if self.group_id:
+            self.refresh_schedule(timezone.now(), skip=self.group.cancelled_dates(timezone.now()))
         super().save(*args, **kwargs)
 
-    def compute_utc_minute_of_week(self, tz):
-        today = timezone.now().astimezone(tz).date()
+    def refresh_schedule(self, now, *, skip=frozenset()):
+        """Set the stored schedule fields for `now`; True if any changed."""
+        before = (self.utc_minute_of_week, self.next_start_at, self.next_end_at)
+        self.utc_minute_of_week = self.compute_utc_minute_of_week(self.group.tz, now)
+        start = self.next_start(now, skip=skip)
+        self.next_start_at = self.next_end_at = None
+        if start is not None:
+            self.next_start_at = start.astimezone(UTC)
+            self.next_end_at = datetime.combine(start.date(), self.end, tzinfo=start.tzinfo).astimezone(UTC)
+        return before != (self.utc_minute_of_week, self.next_start_at, self.next_end_at)
+
+    def compute_utc_minute_of_week(self, tz, now):
+        today = now.astimezone(tz).date()
         day = today + timedelta(days=(self.weekday - today.weekday()) % 7)
         start = datetime.combine(day, self.start, tzinfo=tz).astimezone(UTC)
         return start.weekday() * 1440 + start.hour * 60 + start.minute

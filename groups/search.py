@@ -10,13 +10,13 @@ by their approximate public point only: ordering by the true point would leak it
 
 import math
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import ExpressionWrapper, F, FloatField, IntegerField, Min, Q, Value
+from django.db.models import ExpressionWrapper, F, FloatField, Min, Q, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import ASin, Cos, Mod, Power, Radians, Sin, Sqrt
+from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 from django.template.defaultfilters import floatformat
 from django.utils import dateformat
 from django.utils.html import format_html, format_html_join
@@ -100,11 +100,11 @@ def near(queryset, lat, lng, radius_km):
 
 
 def by_next_meeting(queryset, now):
-    """Groups ordered by how soon their next weekly slot comes round (UTC minute of the week)."""
-    utc = now.astimezone(UTC)
-    current = utc.weekday() * 1440 + utc.hour * 60 + utc.minute
-    wait = Mod(F("meeting_times__utc_minute_of_week") - Value(current) + Value(10080), Value(10080))
-    return queryset.annotate(wait=Min(ExpressionWrapper(wait, output_field=IntegerField()))).order_by("wait", "pk")
+    """Groups ordered by their next meeting that has not ended, exactly, whatever the recurrence
+    or the zone: the meeting times' stored next meeting (kept by refresh_meeting_times). A group
+    whose every stored meeting has ended since the last refresh goes last, in a stable order."""
+    soonest = Min("meeting_times__next_start_at", filter=Q(meeting_times__next_end_at__gt=now))
+    return queryset.annotate(next_at=soonest).order_by(F("next_at").asc(nulls_last=True), "pk")
 
 
 class CappedPaginator(Paginator):

@@ -142,12 +142,7 @@ def group_search(request):
         paginator, page = search.page_of(search.by_next_meeting(online, now), params.get("page"))
         context.update(mode="browse", page=page, paginator=paginator, towns=towns_with_groups())
     if "page" in context:
-        cards = search.cards(context["page"], now=now, units=units, viewer_zone=viewer_zone)
-        if context["mode"] in ("online", "browse"):
-            # SQL orders by each group's weekly slot; monthly and fortnightly meetings are
-            # placed exactly within the page.
-            cards.sort(key=lambda card: (card.next_start is None, card.next_start or now))
-        context["cards"] = cards
+        context["cards"] = cards = search.cards(context["page"], now=now, units=units, viewer_zone=viewer_zone)
         context["map_points"] = [
             {"lat": c.group.public_latitude, "lng": c.group.public_longitude, "name": c.group.name,
              "url": c.group.get_absolute_url()}

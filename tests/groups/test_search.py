@@ -261,20 +261,48 @@ def test_no_your_time_line_in_the_same_zone(client, group):
     assert "Your time:" not in body
 
 
-def test_online_groups_are_ordered_by_next_meeting(client, db):
-    from datetime import datetime
-    from unittest import mock
-    from zoneinfo import ZoneInfo
-
-    from django.utils import timezone as tz
-
+def test_online_groups_are_ordered_by_next_meeting(client, db, time_machine):
+    time_machine.move_to(datetime(2026, 11, 23, 12, tzinfo=UTC))  # a Monday
     for name, weekday in [("Thursday group", 3), ("Tuesday group", 1), ("Wednesday group", 2)]:
         make_group(name=name, format="online", meeting_url="https://meet.example.org/x", latitude=None, longitude=None,
                    time_zone="UTC", meetings=[{"weekday": weekday, "start": time(12), "end": time(13)}])  # fmt: skip
-    monday = datetime(2026, 11, 23, 12, tzinfo=ZoneInfo("UTC"))
-    with mock.patch.object(tz, "now", return_value=monday):
-        order = names(search(client, format="online"))
-    assert order == ["Tuesday group", "Wednesday group", "Thursday group"]
+    assert names(search(client, format="online")) == ["Tuesday group", "Wednesday group", "Thursday group"]
+
+
+def online(name, zone="UTC", **meeting):
+    return make_group(name=name, format="online", meeting_url="https://meet.example.org/x", latitude=None,
+                      longitude=None, time_zone=zone, meetings=[{"start": time(12), "end": time(13), **meeting}])  # fmt: skip
+
+
+def test_soonest_first_holds_across_pages(client, db, time_machine):
+    """Monthly and fortnightly meetings are placed by their real next date, not their weekday."""
+    from datetime import date
+
+    time_machine.move_to(datetime(2026, 12, 1, 6, tzinfo=UTC))  # Tuesday 1 December
+    for i in range(12):
+        online(f"Weekly Friday {i:02}", weekday=4)  # 4 December
+    for i in range(12):
+        online(f"Monthly last Wednesday {i:02}", weekday=2, recurrence="monthly", week_of_month=-1)  # 30 December
+    for i in range(12):
+        online(f"Fortnightly Wednesday {i:02}", weekday=2, recurrence="biweekly",
+               starts_on=date(2026, 11, 25))  # 9 December  # fmt: skip
+    first, second = names(search(client, format="online")), names(search(client, format="online", page=2))
+    assert len(first) == 20 and len(second) == 16
+    assert first[:12] == [f"Weekly Friday {i:02}" for i in range(12)]
+    assert first[12:] == [f"Fortnightly Wednesday {i:02}" for i in range(8)]
+    assert second[:4] == [f"Fortnightly Wednesday {i:02}" for i in range(8, 12)]
+    assert second[4:] == [f"Monthly last Wednesday {i:02}" for i in range(12)]
+
+
+def test_a_meeting_that_has_ended_moves_on_when_the_schedule_is_refreshed(client, db, time_machine):
+    from django.core.management import call_command
+
+    time_machine.move_to(datetime(2026, 12, 1, 6, tzinfo=UTC))  # Tuesday
+    online("Tuesday noon", weekday=1)
+    online("Wednesday noon", weekday=2)
+    time_machine.move_to(datetime(2026, 12, 1, 14, tzinfo=UTC))  # Tuesday's meeting is over
+    call_command("refresh_meeting_times", stdout=open("/dev/null", "w"))
+    assert names(search(client, format="online")) == ["Wednesday noon", "Tuesday noon"]
 
 
 def test_without_a_place_the_page_shows_online_groups_and_towns(client, group, db):

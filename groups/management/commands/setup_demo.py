@@ -10,3 +10,4 @@ class Command(BaseCommand):
         call_command("demo_accounts", stdout=self.stdout)
         call_command("load_demo_groups", stdout=self.stdout)
         call_command("demo_testimonials", stdout=self.stdout)
+        call_command("refresh_meeting_times", "--all", stdout=self.stdout)
