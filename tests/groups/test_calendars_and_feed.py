@@ -3,9 +3,9 @@
 import gzip
 import json
 import re
-from pathlib import Path
 import threading
 from datetime import date, datetime, time
+from pathlib import Path
 from unittest import mock
 from zoneinfo import ZoneInfo
 
