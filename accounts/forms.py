@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dbtselfhelp.zones import is_zone, zone_choices
+
 from .models import ContactMessage, ProfessionalProfile, User
 
 
@@ -29,13 +31,27 @@ class SignupForm(forms.Form):
         user.save(update_fields=["display_name"])
 
 
-class DisplayNameForm(forms.ModelForm):
+class AccountForm(forms.ModelForm):
+    """What a member sets about themselves: the name others see, and their own time zone."""
+
     class Meta:
         model = User
-        fields = ["display_name"]
+        fields = ["display_name", "time_zone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].widget = forms.Select(
+            choices=zone_choices(current=self.instance.time_zone, empty_label=_("Not set: use my browser's"))
+        )
 
     def clean_display_name(self):
         return SignupForm.clean_display_name(self)
+
+    def clean_time_zone(self):
+        zone = self.cleaned_data["time_zone"]
+        if zone and not is_zone(zone):
+            raise forms.ValidationError(_("Please choose a time zone from the list."))
+        return zone
 
 
 class DeleteAccountForm(forms.Form):

@@ -39,6 +39,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         max_length=60,
         help_text=_("Shown to others instead of your e-mail address. A first name or a nickname is fine."),
     )
+    time_zone = models.CharField(
+        _("your time zone"),
+        max_length=64,
+        blank=True,
+        help_text=_("Online meetings show their times in this zone too. Leave it unset to use your browser's."),
+    )
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)

@@ -35,6 +35,7 @@ def export_user_data(user):
         "account": {
             "email": user.email,
             "display_name": user.display_name,
+            "time_zone": user.time_zone,
             "date_joined": user.date_joined.isoformat(),
             "last_login": user.last_login.isoformat() if user.last_login else None,
             "email_addresses": [

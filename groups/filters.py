@@ -7,7 +7,9 @@ from datetime import time
 import django_filters
 from django import forms
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, Value
+from django.db.models.functions import Mod
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lessons.models import SkillModule
@@ -21,6 +23,7 @@ TIME_RANGES = {
     "afternoon": (time(12), time(17)),
     "evening": (time(17), time(23, 59, 59)),
 }
+MINUTE_RANGES = {"morning": (0, 720), "afternoon": (720, 1020), "evening": (1020, 1440)}
 MAX_RADIUS = 250
 
 
@@ -55,7 +58,9 @@ class GroupFilter(django_filters.FilterSet):
     time = django_filters.MultipleChoiceFilter(
         label=_("Time of day"), choices=TIMES_OF_DAY, method="filter_time", widget=forms.CheckboxSelectMultiple
     )
-    format = django_filters.ChoiceFilter(label=_("Format"), choices=PeerGroup.Format.choices, empty_label=_("Any"))
+    format = django_filters.ChoiceFilter(
+        label=_("Format"), choices=PeerGroup.Format.choices, empty_label=_("Any"), method="filter_format"
+    )
     language = django_filters.ChoiceFilter(label=_("Language"), choices=LANGUAGES, empty_label=_("Any"))
     module = django_filters.ChoiceFilter(
         label=_("Skill module"), choices=module_choices, field_name="module__slug", empty_label=_("Any")
@@ -69,12 +74,7 @@ class GroupFilter(django_filters.FilterSet):
         widget=forms.CheckboxInput,
         method="filter_true",
     )
-    open = django_filters.BooleanFilter(
-        label=_("Taking new members"),
-        field_name="accepting_new_members",
-        widget=forms.CheckboxInput,
-        method="filter_true",
-    )
+    open = django_filters.BooleanFilter(label=_("Taking new members"), widget=forms.CheckboxInput, method="filter_open")
 
     class Meta:
         model = PeerGroup
@@ -91,17 +91,44 @@ class GroupFilter(django_filters.FilterSet):
         days = [int(v) for v in value]
         return queryset.filter(Exists(MeetingTime.objects.filter(group=OuterRef("pk"), weekday__in=days)))
 
+    # Set by the view before the results are read: the viewer's zone (or None) and the time.
+    viewer_zone = None
+    now = None
+
+    def filter_format(self, queryset, name, value):
+        """Hybrid groups meet both ways, so they answer a search for either."""
+        if value in (PeerGroup.Format.ONLINE, PeerGroup.Format.IN_PERSON):
+            return queryset.filter(format__in=[value, PeerGroup.Format.HYBRID])
+        return queryset.filter(format=value)
+
     def filter_time(self, queryset, name, value):
-        ranges = Q()
+        """Morning, afternoon or evening where the meeting is; for an online group, where the
+        viewer is, when their zone is known (7 pm in Edinburgh is not an evening in San Francisco).
+        The viewer's clock is the meeting's start as a UTC minute of the week, at their offset now."""
+        local, viewer = Q(), Q()
         for slot in value:
             low, high = TIME_RANGES[slot]
-            ranges |= Q(start__gte=low, start__lt=high) if slot != "evening" else Q(start__gte=low)
-        return queryset.filter(Exists(MeetingTime.objects.filter(ranges, group=OuterRef("pk"))))
+            local |= Q(start__gte=low, start__lt=high) if slot != "evening" else Q(start__gte=low)
+            viewer |= Q(viewer_minute__gte=MINUTE_RANGES[slot][0], viewer_minute__lt=MINUTE_RANGES[slot][1])
+        meetings = MeetingTime.objects.filter(group=OuterRef("pk"))
+        if self.viewer_zone is None:
+            return queryset.filter(Exists(meetings.filter(local)))
+        offset = int((self.now or timezone.now()).astimezone(self.viewer_zone).utcoffset().total_seconds() // 60)
+        minute = Mod(F("utc_minute_of_week") + Value(offset + 10080), Value(1440))
+        meetings = meetings.annotate(viewer_minute=ExpressionWrapper(minute, output_field=IntegerField()))
+        online = Q(format=PeerGroup.Format.ONLINE)
+        if self.form.cleaned_data.get("format") == PeerGroup.Format.ONLINE:
+            online |= Q(format=PeerGroup.Format.HYBRID)  # the viewer would join from home
+        return queryset.filter((online & Exists(meetings.filter(viewer))) | (~online & Exists(meetings.filter(local))))
 
     def filter_audience(self, queryset, name, value):
         return queryset.filter(
             Exists(PeerGroup.audiences.through.objects.filter(peergroup=OuterRef("pk"), audience__slug=value))
         )
+
+    def filter_open(self, queryset, name, value):
+        """Taking new members, and not full: a group at capacity is not open, whatever it says."""
+        return queryset.taking_members() if value else queryset
 
     def filter_true(self, queryset, name, value):
         # An unticked box means "any", not "only those without it".

@@ -1,21 +1,14 @@
-import zoneinfo
-from functools import cache
-
 from django import forms
 from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dbtselfhelp.zones import zone_choices
+
 from . import geocoding
 from .models import Audience, JoinRequest, MeetingTime, Notice, PeerGroup, Report
 
 ADDRESS_FIELDS = ("address", "town", "region", "postal_code", "country")
-
-
-@cache
-def time_zone_choices():
-    zones = sorted(z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
-    return [("", _("Fill in from the location"))] + [(z, z.replace("_", " ")) for z in zones]
 
 
 class GroupForm(forms.ModelForm):
@@ -50,7 +43,7 @@ class GroupForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].widget = forms.Select(choices=time_zone_choices())
+        self.fields["time_zone"].widget = forms.Select(choices=zone_choices(current=self.instance.time_zone))
         self.fields["module"].empty_label = _("Not working on one module")
         self.location = None
 

@@ -10,7 +10,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -104,6 +105,19 @@ class PeerGroupQuerySet(models.QuerySet):
                 to_attr="current_notices",
             ),
         )
+
+    def with_member_total(self):
+        """Each group's number of approved members, as `member_total` (a subquery, so it costs
+        nothing per row and leaves the search's nearest-first index walk alone)."""
+        approved = JoinRequest.objects.filter(group=OuterRef("pk"), status=JoinRequest.Status.APPROVED)
+        count = approved.order_by().values("group").annotate(n=models.Count("pk")).values("n")
+        return self.annotate(member_total=Coalesce(Subquery(count, output_field=models.IntegerField()), 0))
+
+    def taking_members(self):
+        """Open to new members and not full."""
+        return self.with_member_total().filter(accepting_new_members=True).filter(
+            Q(capacity__isnull=True) | Q(capacity__gt=F("member_total"))
+        )  # fmt: skip
 
     def needing_review(self):
         return self.filter(status=PeerGroup.Status.PENDING)
@@ -368,6 +382,9 @@ class PeerGroup(models.Model):
         if notices is None:
             notices = self.notices.filter(date__gte=since, cancels_meeting=True)
         return {notice.date for notice in notices if notice.cancels_meeting and notice.date >= since}
+
+    def meets_on(self, day):
+        return any(meeting.occurs_on(day) for meeting in self.meeting_times.all())
 
     def next_meeting(self, now):
         """(start, meeting time) of the next meeting at or after `now` that has not ended, or None."""

@@ -22,13 +22,15 @@ from django.utils import dateformat
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
+from dbtselfhelp.zones import zone_name
+
 from .models import PeerGroup
 
 # What a result card, the map and the ordering read. Loading only these keeps the private
 # address and meeting link out of the search's memory altogether, and halves the cost of
 # turning twenty rows into objects.
 CARD_FIELDS = ("name", "slug", "status", "format", "language", "accepting_new_members", "location_privacy",
-               "town", "region", "country", "public_latitude", "public_longitude", "time_zone",
+               "town", "region", "country", "public_latitude", "public_longitude", "time_zone", "capacity",
                "last_confirmed_at")  # fmt: skip
 EARTH_KM = 6371.0088
 KM_PER_MILE = 1.609344
@@ -158,7 +160,9 @@ class Card:
             meta.append(format_html("<span>{}</span>", group.public_place))
         if group.language != "en":
             meta.append(format_html("<span>{}</span>", group.get_language_display()))
-        if group.accepting_new_members:
+        if group.accepting_new_members and group.capacity is not None and group.member_total >= group.capacity:
+            meta.append(format_html('<span class="badge badge--warn">{}</span>', _("Full")))
+        elif group.accepting_new_members:
             meta.append(format_html('<span class="badge badge--ok">{}</span>', _("Taking new members")))
         else:
             meta.append(format_html('<span class="badge badge--warn">{}</span>', _("Not taking new members")))
@@ -169,10 +173,10 @@ class Card:
             yours = ""
             if self.viewer_label:
                 yours = format_html('<br><span class="your-time">{} {} ({})</span>', _("Your time:"),
-                                    self.viewer_label, self.viewer_zone)  # fmt: skip
+                                    self.viewer_label, zone_name(self.viewer_zone))  # fmt: skip
             upcoming = format_html(
                 '<p class="group-card__next">{} <time datetime="{}">{}</time> <span class="muted">({})</span>{}</p>',
-                _("Next meeting:"), self.next_iso, self.next_label, group.time_zone, yours,
+                _("Next meeting:"), self.next_iso, self.next_label, zone_name(group.time_zone), yours,
             )  # fmt: skip
         return format_html(
             '<article class="group-card result-card">\n  <div class="result-card__head">\n'

@@ -11,15 +11,15 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from .. import services
-from ..forms import DeleteAccountForm, DisplayNameForm
+from ..forms import AccountForm, DeleteAccountForm
 
 
 @login_required
 def account(request):
-    form = DisplayNameForm(request.POST or None, instance=request.user)
+    form = AccountForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, _("Your display name is saved."))
+        messages.success(request, _("Your settings are saved."))
         return redirect("account")
     sections = [import_string(path)(request) for path in settings.ACCOUNT_SECTIONS]
     return render(request, "accounts/account.html", {"form": form, "sections": sections})

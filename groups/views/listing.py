@@ -1,14 +1,18 @@
 """A group's public page, and the facilitator's tools for its listing."""
 
+import zoneinfo
+
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dbtselfhelp.ratelimits import rate_limited
+from dbtselfhelp.zones import viewer_zone_name, zone_name
 from lessons.markdown import render_markdown
 
 from .. import membership, services
@@ -31,10 +35,20 @@ def group_detail(request, slug):
         if request.user.is_authenticated
         else None
     )
+    viewer_zone = viewer_zone_name(request, explicit=request.GET.get("tz", "")[:64])
+    viewer_start = None
+    if upcoming := group.next_meeting(now):
+        local = upcoming[0].astimezone(zoneinfo.ZoneInfo(viewer_zone)) if viewer_zone else None
+        if local is not None and local.replace(tzinfo=None) != upcoming[0].replace(tzinfo=None):
+            viewer_start = local  # a different wall-clock time from the group's own
     context = {
         "group": group,
+        "group_zone_name": zone_name(group.time_zone),
+        "viewer_start": viewer_start if group.meets_online else None,
+        "viewer_zone": viewer_zone,
+        "viewer_zone_name": zone_name(viewer_zone),
         "description": render_markdown(group.description),
-        "next_meeting": (upcoming := group.next_meeting(now)),
+        "next_meeting": upcoming,
         "calendar_url": request.build_absolute_uri(reverse("group_calendar", args=[group.slug])),
         "show_private": group.can_see_private_details(request.user),
         "own_request": own_request,
@@ -129,8 +143,14 @@ def group_notices(request, slug):
     group = get_group_for_facilitator(request, slug)
     form = NoticeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.notice_post(notice=form.save(commit=False), group=group, by=request.user)
+        notice = services.notice_post(notice=form.save(commit=False), group=group, by=request.user)
         messages.success(request, _("The notice is posted on the group page."))
+        if notice.cancels_meeting and not group.meets_on(notice.date):
+            messages.warning(
+                request,
+                _("The group does not meet on %(day)s, so this notice cancels no meeting. Check the date.")
+                % {"day": date_format(notice.date, "l j F")},
+            )
         return redirect("group_notices", slug=group.slug)
     notices = group.notices.filter(date__gte=timezone.now().date())
     return render(

@@ -12,6 +12,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from dbtselfhelp.zones import viewer_zone_name
+
 from .. import search
 from ..filters import GroupFilter, LocationForm
 from ..geocoding import GeocodeResult, geocode
@@ -95,7 +97,9 @@ def group_search(request):
     if not params:
         location_form = LocationForm(initial={"radius": DEFAULT_RADIUS})
     now = timezone.now()
-    cards_queryset = PeerGroup.objects.published().for_cards(now).select_related(None).only(*search.CARD_FIELDS)
+    cards_queryset = (
+        PeerGroup.objects.published().for_cards(now).select_related(None).only(*search.CARD_FIELDS).with_member_total()
+    )
     filterset = GroupFilter(params or None, queryset=cards_queryset)
     context = {"location_form": location_form, "filter_form": filterset.form, "mode": "start"}
     forms_valid = (not params) or (location_form.is_valid() and filterset.is_valid())
@@ -108,7 +112,7 @@ def group_search(request):
     data = location_form.cleaned_data if params else {}
     result = locate(data)
     location = result.location
-    zone_name = data.get("tz") or (location.time_zone if location else "")
+    zone_name = viewer_zone_name(request, explicit=data.get("tz", ""), fallback=location.time_zone if location else "")
     viewer_zone = zoneinfo.ZoneInfo(zone_name) if zone_name else None
     units = _units(data.get("units"), location, zone_name)
     radius = data.get("radius") or DEFAULT_RADIUS
@@ -123,6 +127,8 @@ def group_search(request):
         viewer_zone=zone_name,
         filters_active=filters_active,
     )
+    filterset.viewer_zone = viewer_zone
+    filterset.now = now
     groups = filterset.qs
     group_format = filterset.form.cleaned_data.get("format") if params else ""
 

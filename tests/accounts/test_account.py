@@ -110,3 +110,25 @@ def test_delete_removes_the_account_and_its_data(member_client, member, facilita
 def test_delete_only_accepts_the_signed_in_members_password(member_client, member, facilitator):
     member_client.post(reverse("account_delete"), {"password": PASSWORD, "confirm": "on"})
     assert User.objects.filter(pk=facilitator.pk).exists()
+
+
+def test_a_member_sets_their_time_zone_from_a_list_that_starts_with_the_common_ones(client, member):
+    client.force_login(member)
+    body = client.get(reverse("account")).content.decode()
+    common = body.index('label="Common time zones"')
+    assert body.index('value="America/Los_Angeles"') > common
+    assert "Pacific Time — Los Angeles" in body
+    assert 'value="US/Pacific"' not in body and 'value="GB"' not in body  # deprecated aliases are not offered
+    response = client.post(reverse("account"), {"display_name": "Alice", "time_zone": "Europe/Dublin"})
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.time_zone == "Europe/Dublin"
+
+
+def test_an_unknown_time_zone_is_refused_and_nothing_changes(client, member):
+    client.force_login(member)
+    for bad in ("Mars/Olympus", "../../etc/passwd", "Europe/London\x00"):
+        response = client.post(reverse("account"), {"display_name": "Changed", "time_zone": bad})
+        assert response.status_code == 200
+        member.refresh_from_db()
+        assert (member.display_name, member.time_zone) == ("Alice", "")

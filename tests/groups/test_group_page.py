@@ -142,7 +142,7 @@ def test_unknown_group_is_404(client, db):
 def test_group_cards_show_the_next_meeting_in_the_groups_zone(client, group):
     body = client.get(reverse("group_list"), {"near": "10027"}).content.decode()
     card = re.search(r'<p class="group-card__next">(.*?)</p>', body, re.S).group(1)
-    assert "Tuesday" in card and "7:00 PM" in card and "America/New_York" in card
+    assert "Tuesday" in card and "7:00 PM" in card and "(Eastern Time)" in card
 
 
 def test_moderators_do_not_see_a_private_groups_address_or_link(client, moderator, private_group):
@@ -219,3 +219,29 @@ def test_a_private_groups_jsonld_meets_the_rules_with_public_fields_only(client,
     assert meets_event_rules(data)
     for secret in SECRETS:
         assert secret not in json.dumps(data), secret
+
+
+def test_an_online_groups_page_shows_the_members_own_time(client, member, time_machine):
+    from datetime import UTC, datetime, time
+
+    time_machine.move_to(datetime(2026, 12, 1, 6, tzinfo=UTC))
+    london = make_group(name="London Online", format="online", meeting_url="https://meet.example.org/l",
+                        latitude=None, longitude=None, time_zone="Europe/London",
+                        meetings=[{"weekday": 1, "start": time(19), "end": time(20)}])  # fmt: skip
+    body = client.get(london.get_absolute_url()).content.decode()
+    assert "Tuesday 1 December 2026, 7:00 PM" in body and "(British Time)" in body
+    assert 'class="your-time js-your-time" hidden' in body  # the browser fills it in, if its zone differs
+    member.time_zone = "America/New_York"
+    member.save()
+    client.force_login(member)
+    body = client.get(london.get_absolute_url()).content.decode()
+    assert "Your time: <strong><time" in body and "Tuesday 1 December 2026, 2:00 PM" in body
+    assert "(Eastern Time)" in body
+    assert "js-your-time" not in body
+
+
+def test_an_in_person_group_page_has_no_your_time_line(client, member, group):
+    member.time_zone = "Europe/London"
+    member.save()
+    client.force_login(member)
+    assert "Your time:" not in client.get(group.get_absolute_url()).content.decode()

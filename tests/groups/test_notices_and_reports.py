@@ -95,3 +95,17 @@ def test_the_facilitator_never_learns_who_reported(client, member, facilitator, 
     for url in (group.get_absolute_url(), reverse("group_manage")):
         body = client.get(url).content.decode()
         assert "Alice" not in body and "secret note" not in body
+
+
+def test_cancelling_a_day_the_group_does_not_meet_warns_the_facilitator(client, facilitator, group, time_machine):
+    from datetime import UTC, datetime
+
+    time_machine.move_to(datetime(2026, 12, 1, 6, tzinfo=UTC))
+    client.force_login(facilitator)
+    url = reverse("group_notices", args=[group.slug])
+    page = client.post(url, {"date": "2026-12-10", "text": "No meeting", "cancels_meeting": "on"}, follow=True)
+    body = page.content.decode()
+    assert "does not meet on Thursday 10 December" in body  # the group meets on Tuesdays
+    assert Notice.objects.filter(date="2026-12-10").exists()  # posted all the same: it may be a typo to fix
+    page = client.post(url, {"date": "2026-12-08", "text": "No meeting", "cancels_meeting": "on"}, follow=True)
+    assert "does not meet on" not in page.content.decode()

@@ -237,8 +237,8 @@ def test_times_show_in_the_viewers_zone_when_it_differs(client, db, time_machine
     london_online()
     body = search(client, format="online", tz="America/New_York").content.decode()
     card = body[body.index("London Online") :]
-    assert "Tuesday" in card and "7:00 PM" in card and "(Europe/London)" in card
-    assert "Your time:" in card and "2:00 PM (America/New_York)" in card
+    assert "Tuesday" in card and "7:00 PM" in card and "(British Time)" in card
+    assert "Your time:" in card and "2:00 PM (Eastern Time)" in card
 
 
 def test_the_viewer_zone_follows_daylight_saving(client, db):
@@ -425,3 +425,53 @@ def test_typed_text_wins_over_leftover_coordinates(client, around_harlem, places
     response = search(client, near="Leeds", lat="40.8116", lng="-73.955")
     assert "within 25 mi of Leeds, England" in response.content.decode()
     assert names(response) == []
+
+
+# --- Times as the viewer lives them ------------------------------------------------------------
+
+
+def edinburgh_evening():
+    return online("Edinburgh Evening", zone="Europe/London", weekday=2, start=time(20), end=time(21))
+
+
+def test_the_time_filter_for_online_groups_uses_the_viewers_zone(client, db, time_machine):
+    """8 PM in Edinburgh is noon in San Francisco: an afternoon meeting there, not an evening one."""
+    time_machine.move_to(datetime(2026, 12, 1, 6, tzinfo=UTC))
+    edinburgh_evening()
+    assert names(search(client, near="94110", format="online", time="evening")) == []
+    assert names(search(client, near="94110", format="online", time="afternoon")) == ["Edinburgh Evening"]
+    assert names(search(client, format="online", time="evening", tz="Europe/Paris")) == ["Edinburgh Evening"]
+    assert names(search(client, format="online", time="evening")) == ["Edinburgh Evening"]  # no zone: the group's
+
+
+def test_the_members_own_zone_is_the_viewers_zone(client, member, time_machine):
+    time_machine.move_to(datetime(2026, 12, 1, 6, tzinfo=UTC))
+    edinburgh_evening()
+    member.time_zone = "America/Los_Angeles"
+    member.save()
+    client.force_login(member)
+    assert names(search(client, format="online", time="evening")) == []
+    body = search(client, format="online").content.decode()
+    assert "Your time: Wednesday 2 December, 12:00 PM (Pacific Time)" in body
+
+
+def test_hybrid_groups_answer_a_search_for_online_groups(client, db, time_machine):
+    time_machine.move_to(datetime(2026, 12, 1, 6, tzinfo=UTC))
+    make_group(name="Both Ways", format="hybrid", meeting_url="https://meet.example.org/h")
+    online("Only Online", weekday=2)
+    assert sorted(names(search(client, format="online"))) == ["Both Ways", "Only Online"]
+    assert names(search(client, near="10027", format="in_person")) == ["Both Ways"]
+
+
+def test_a_full_group_says_full_and_is_not_open(client, db):
+    from groups.models import JoinRequest
+    from tests.conftest import make_user
+
+    full = make_group(name="Full Circle", capacity=2)
+    make_group(name="Room Left", capacity=2, town="Harlem")
+    for n in range(2):
+        JoinRequest.objects.create(group=full, user=make_user(f"m{n}@example.org", f"M{n}"), status="approved")
+    body = search(client, near="10027").content.decode()
+    card = body[body.index("Full Circle") : body.index("</article>", body.index("Full Circle"))]
+    assert ">Full<" in card and "Taking new members" not in card
+    assert names(search(client, near="10027", open="on")) == ["Room Left"]
