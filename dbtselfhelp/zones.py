@@ -54,7 +54,11 @@ def _name(zone, locale_name):
     if zone == "UTC":
         return "UTC"
     try:
-        return get_timezone_name(get_timezone(zone), width="long", locale=locale_name, zone_variant="generic")
+        tz = get_timezone(zone)
+        name = get_timezone_name(tz, width="long", locale=locale_name, zone_variant="generic")
+        if "(" in name:  # no generic name, only "United States (Honolulu) Time": the standard one reads better
+            name = get_timezone_name(tz, width="long", locale=locale_name, zone_variant="standard")
+        return name
     except (LookupError, ValueError):
         return zone.replace("_", " ")
 

@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from dbtselfhelp.zones import viewer_zone_name
+from dbtselfhelp.zones import zone_name as zone_label
 
 from .. import search
 from ..filters import GroupFilter, LocationForm
@@ -125,6 +126,7 @@ def group_search(request):
         units=units,
         radius=int(radius) if radius == int(radius) else radius,
         viewer_zone=zone_name,
+        viewer_zone_name=zone_label(zone_name),
         filters_active=filters_active,
     )
     filterset.viewer_zone = viewer_zone

@@ -142,3 +142,27 @@ def test_a_private_group_gets_an_approximate_point(post):
     group = PeerGroup.objects.get()
     assert group.public_latitude is not None
     assert (group.public_latitude, group.public_longitude) != (group.latitude, group.longitude)
+
+
+def test_the_zone_picker_offers_the_common_zones_first_and_no_aliases(client, facilitator):
+    client.force_login(facilitator)
+    body = client.get(reverse("group_create")).content.decode()
+    common, everything = body.index('label="Common time zones"'), body.index('label="All time zones"')
+    assert common < body.index('value="America/Vancouver"') < everything
+    assert (
+        "Pacific Time — Vancouver" in body
+        and "Australian Eastern Time — Sydney" in body
+        and "Hawaii Time — Honolulu" in body
+    )
+    assert everything < body.index('value="Asia/Kolkata"')
+    for alias in ("US/Pacific", "GB", "Canada/Eastern", "Australia/NSW"):
+        assert f'value="{alias}"' not in body
+
+
+def test_a_stored_old_zone_name_is_kept_when_editing(client, facilitator):
+    from tests.conftest import make_group
+
+    group = make_group(facilitator, status="draft", time_zone="US/Eastern")
+    client.force_login(facilitator)
+    body = client.get(reverse("group_edit", args=[group.slug])).content.decode()
+    assert '<option value="US/Eastern" selected>' in body
