@@ -28,6 +28,7 @@ INFORMATION_PAGES = (
     "what-is-dbt",
     "skills-defined",
     "instant-mindfulness",
+    "everyday-dbt",
     "links",
 )
 
@@ -85,7 +86,9 @@ def lesson_or_module(request, slug):
 
 
 def skill_list(request):
-    modules = SkillModule.objects.prefetch_related("skills")
+    modules = SkillModule.objects.prefetch_related(
+        Prefetch("skills__lessons", queryset=Lesson.objects.published().order_by("order", "title"))
+    )
     return render(request, "lessons/skills.html", {"modules": modules})
 
 

@@ -55,8 +55,8 @@ COVERED = {
     # public pages for everyone, walked as every persona
     **dict.fromkeys(
         ["home", "healthz", "sitemap", "django.contrib.sitemaps.views.sitemap", "page_about", "page_crisis",
-         "page_instant_mindfulness", "page_links", "page_privacy", "page_skills_defined", "page_terms",
-         "page_what_is_dbt"],
+         "page_everyday_dbt", "page_instant_mindfulness", "page_links", "page_privacy", "page_skills_defined",
+         "page_terms", "page_what_is_dbt"],
         "tests.test_every_url::test_no_url_answers_500_or_leaks_a_private_address",
     ),
 }  # fmt: skip
