@@ -86,7 +86,8 @@ class RedactFilter(logging.Filter):
             message = record.msg % args if args else str(record.msg)
         except (TypeError, ValueError):
             message = str(record.msg)
-        leaked = [value for value in secret | _variants(query) if value and value != "/" and value in message]
+        probe = message.replace(route, "")  # a path with nothing variable in it is its own route
+        leaked = [value for value in secret | _variants(query) if value and value != "/" and value in probe]
         if leaked:
             status = getattr(record, "status_code", "")
             message = f"{record.levelname.title()} {status} at {route}".replace("  ", " ")
