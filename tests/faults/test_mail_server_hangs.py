@@ -124,6 +124,7 @@ def test_a_mail_server_that_hangs_holds_no_request_and_every_email_arrives_once(
     )
     time.sleep(2)  # a sweep or two more: nothing is sent again
     delivered = mail.delivered()
+    print(f"{len(delivered)} e-mails delivered for {len(senders)} contact messages")
     assert len(delivered) == len(set(delivered)) == expected, "each e-mail once"
     assert sorted(str(to) for to, reply_to, _ in delivered if not reply_to) == senders, "each sender's copy"
     assert sorted(str(reply_to) for _, reply_to, _ in delivered if reply_to) == senders, "each message to the team"
