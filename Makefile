@@ -41,8 +41,9 @@ check-deploy: install
 	DJANGO_DEBUG=0 SECRET_KEY=ci-only-$$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n') \
 	ALLOWED_HOSTS=example.org $(PY) manage.py check --deploy --fail-level WARNING
 
-# Production-like serving on http://127.0.0.1:$(PORT) (8000): gunicorn, WhiteNoise, no debug. Uses
-# DATABASE_URL and CACHE_URL when set. A local secret key is made once in .make/secret_key.
+# Production-like serving on http://127.0.0.1:$(PORT) (8000): gunicorn, WhiteNoise, no debug, and beside
+# it the task worker that sends e-mail (bin/serve). Uses DATABASE_URL, CACHE_URL and EMAIL_URL when set.
+# A local secret key is made once in .make/secret_key.
 WORKERS ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
 PORT ?= 8000
 serve: install
@@ -54,7 +55,7 @@ serve: install
 	  $(PY) manage.py migrate --no-input -v0
 	DJANGO_DEBUG=0 SECRET_KEY_FILE=.make/secret_key ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=0 \
 	  REQUEST_LOG_LEVEL=$${REQUEST_LOG_LEVEL:-INFO} \
-	  $(VENV)/bin/gunicorn dbtselfhelp.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --timeout 30 \
+	  bin/serve $(PY) $(VENV)/bin/gunicorn dbtselfhelp.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --timeout 30 \
 	  --max-requests 5000 --max-requests-jitter 500 --no-control-socket
 
 # Load test against the production stack (gunicorn, PostgreSQL, Redis) with wrk: see bench/load.py.

@@ -2,10 +2,16 @@
 
 The message is rendered in the request (templates/emails/<name>.txt, optional .html and
 _subject.txt) and saved in the outbox (outbox.OutgoingEmail) in the caller's transaction,
-so it exists exactly when the action that caused it does. Once that transaction commits,
-a task makes the first attempt: with the immediate backend at once, in the request. A mail
-server that refuses is logged, never raised to the person whose request caused the e-mail;
-`manage.py send_queued_email` (cron, every minute) retries with backoff.
+so it exists exactly when the action that caused it does: callers wrap the action and its
+e-mails in one `transaction.atomic()`. The first attempt is a task (`deliver_email`):
+
+- with the database task backend (production), the task is a row saved in that same
+  transaction, and `manage.py run_worker` sends it: no request ever waits for a mail server;
+- with the immediate backend (`make run`, the tests) it runs once the transaction commits, in
+  the request.
+
+A mail server that refuses is logged, never raised to the person whose request caused the
+e-mail; the worker's sweep (or `manage.py send_queued_email`) retries with backoff.
 """
 
 import functools
@@ -92,12 +98,24 @@ def send_templated_email(*, template, to, context=None, reply_to=None):
         html = render_to_string(f"emails/{template}.html", context)
     except TemplateDoesNotExist:
         html = render_to_string("emails/layout.html", {**context, "subject": subject, "text": body})
-    for address in recipients:
-        queue_email(to=address, subject=f"[{settings.SITE_NAME}] {subject}", body=body, html=html,
-                    reply_to=reply_to[0] if reply_to else "", template=template)  # fmt: skip
+    with transaction.atomic():  # every recipient's copy, or none
+        for address in recipients:
+            queue_email(to=address, subject=f"[{settings.SITE_NAME}] {subject}", body=body, html=html,
+                        reply_to=reply_to[0] if reply_to else "", template=template)  # fmt: skip
+
+
+def _queued_in_database():
+    """True when tasks are rows in the site's database (django-tasks-db), run by a worker."""
+    from django_tasks_db import DatabaseBackend
+
+    return isinstance(deliver_email.get_backend(), DatabaseBackend)
 
 
 def queue_email(*, to, subject, body, html="", reply_to="", template=""):
-    """Keep one message in the outbox with the caller's transaction; attempt it once that commits."""
+    """Keep one message in the outbox with the caller's transaction, and its first attempt: a task saved in
+    the same transaction for the worker, or (immediate backend) a call once the transaction commits."""
     email = email_queue(to=to, subject=subject, body=body, html=html, reply_to=reply_to, template=template)
-    transaction.on_commit(functools.partial(_first_attempt, email.pk, template), robust=True)
+    if _queued_in_database():
+        deliver_email.enqueue(email.pk)
+    else:
+        transaction.on_commit(functools.partial(_first_attempt, email.pk, template), robust=True)

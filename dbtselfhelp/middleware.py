@@ -1,11 +1,12 @@
 import logging
 import time
 
-from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from .logs import route_of
 
 logger = logging.getLogger("dbtselfhelp.requests")
 
@@ -21,15 +22,12 @@ class RequestLogMiddleware:
     def __call__(self, request):
         started = time.perf_counter()
         response = self.get_response(request)
-        match = getattr(request, "resolver_match", None)
-        if match is not None:
-            route = f"/{match.route}"
-        elif request.path.startswith(settings.STATIC_URL):
-            route = settings.STATIC_URL  # served by WhiteNoise before URL resolution
-        else:
-            route = "(no route)"
         logger.info(
-            "%s %s %s %.1fms", request.method, route, response.status_code, (time.perf_counter() - started) * 1000
+            "%s %s %s %.1fms",
+            request.method,
+            route_of(request),
+            response.status_code,
+            (time.perf_counter() - started) * 1000,
         )
         return response
 

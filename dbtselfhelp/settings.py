@@ -82,7 +82,7 @@ def mailer_from_url(url):
                 "password": unquote(parts.password or ""),
                 "use_ssl": parts.scheme == "smtps",
                 "use_tls": query.get("tls", ["0"])[0] in ("1", "true"),
-                "timeout": 10,
+                "timeout": float(query.get("timeout", ["10"])[0]),
             },
         }
     raise ImproperlyConfigured(f"EMAIL_URL scheme {parts.scheme!r} is not one of console, locmem, smtp, smtps.")
@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "lessons",
     "groups",
     "outbox",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -298,9 +299,12 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <noreply@localhost>
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CONTACT_EMAIL = env("CONTACT_EMAIL", "hello@localhost")
 
-# Background work (e-mail sending) through Django's tasks framework. Immediate by
-# default; a deployment may configure a queue backend and run a worker.
-TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")}}
+# Background work (e-mail sending, and later fan-out) through Django's tasks framework. In
+# production the tasks are rows in the database (django-tasks-db) run by `manage.py run_worker`,
+# so no request waits for a mail server; while debugging (make run, the tests) they run at once.
+_tasks = "django.tasks.backends.immediate.ImmediateBackend" if DEBUG else "django_tasks_db.DatabaseBackend"
+TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", _tasks)}}
+WORKER_SWEEP_SECONDS = env_int("WORKER_SWEEP_SECONDS", 60)  # how often the worker looks for e-mail due again
 
 # Languages: English only for now, every string marked for translation.
 LANGUAGE_CODE = "en"
@@ -367,7 +371,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # No path, query string, form value or exception message reaches the logs (dbtselfhelp/logs.py).
+    "filters": {"redact": {"()": "dbtselfhelp.logs.RedactFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},

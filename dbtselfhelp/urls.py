@@ -1,8 +1,10 @@
+from allauth import urls as allauth_urls
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, include, path
 
 from . import views
 from .sitemaps import SITEMAPS
@@ -13,10 +15,25 @@ admin.site.login = secure_admin_login(admin.site.login)
 # A database that goes away mid-request gets the 503 page, wherever it happens.
 handler500 = "dbtselfhelp.unavailable.server_error"
 
+
+def atomic(patterns):
+    """Each view in one transaction: what an allauth view saves (an account, an address, a password)
+    and the e-mail it causes (kept in the outbox) are saved together, or not at all."""
+    wrapped = []
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = atomic(entry.url_patterns)
+            wrapped.append(URLResolver(entry.pattern, inner, entry.default_kwargs, entry.app_name, entry.namespace))
+        else:
+            view = transaction.atomic(entry.callback)
+            wrapped.append(URLPattern(entry.pattern, view, entry.default_args, entry.name))
+    return wrapped
+
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("accounts/", include("allauth.urls")),
+    path("accounts/", include(atomic(allauth_urls.urlpatterns))),
     path("account/", include("accounts.urls")),
     path("groups/", include("groups.urls")),
     path("moderation/", include("groups.moderation_urls")),

@@ -1,7 +1,8 @@
 """Joining a group: requests, decisions, leaving, and the retention of request messages.
 
-Every write saves first and sends e-mail after (through django.tasks), so a mail server that
-is down never loses or blocks a request.
+Each write and the e-mail it causes are one transaction: both are saved, or neither. The e-mail
+is sent afterwards (through django.tasks), so a mail server that is down never loses or blocks a
+request.
 """
 
 from datetime import timedelta
@@ -44,9 +45,14 @@ def join_closed_reason(group):
     return ""
 
 
-def join_request_create(*, group, user, message):
+@transaction.atomic
+def join_request_create(*, group, user, message, submission=None):
     """A member asks to join. One open or approved request per member and group, enforced by
-    the database: a double submit (two tabs, a double click) creates one request."""
+    the database: a double submit (two tabs, a double click) creates one request. The request,
+    the facilitators' e-mails and the form's token (dbtselfhelp.submissions) are saved together.
+    (request, created); a form already acted on gives (its request, False)."""
+    if submission is not None and not submission.record():
+        return JoinRequest.objects.open_or_approved().filter(group=group, user=user).first(), False
     if group.status != PeerGroup.Status.PUBLISHED:
         raise JoinError(_("This group is not taking requests."))
     if group.is_facilitator(user):
@@ -106,16 +112,16 @@ def join_request_approve(*, request, by, note=""):
         if group.capacity is not None and group.join_requests.approved().count() >= group.capacity:
             raise JoinError(_("The group is full: raise its capacity or remove a member first."))
         _decide(request, Status.APPROVED, by=by, note=note)
-    send_templated_email(
-        template="join_request_approved",
-        to=[request.user.email],
-        context={
-            "group": group,
-            "request": request,
-            "url": absolute_url(group.get_absolute_url()),
-            "my_groups": absolute_url(reverse("group_manage")),
-        },
-    )
+        send_templated_email(
+            template="join_request_approved",
+            to=[request.user.email],
+            context={
+                "group": group,
+                "request": request,
+                "url": absolute_url(group.get_absolute_url()),
+                "my_groups": absolute_url(reverse("group_manage")),
+            },
+        )
     return request
 
 
@@ -125,14 +131,14 @@ def join_request_decline(*, request, by, note=""):
         if request.status != Status.PENDING:
             raise JoinError(_("This request has already been answered."))
         _decide(request, Status.DECLINED, by=by, note=note)
-    group = request.group
-    near = f"{group.town}, {group.region}".strip(", ") if group.meets_in_person else ""
-    search = reverse("group_list") + (f"?near={near}" if near else "?format=online")
-    send_templated_email(
-        template="join_request_declined",
-        to=[request.user.email],
-        context={"group": group, "request": request, "search_url": absolute_url(search.replace(" ", "+"))},
-    )
+        group = request.group
+        near = f"{group.town}, {group.region}".strip(", ") if group.meets_in_person else ""
+        search = reverse("group_list") + (f"?near={near}" if near else "?format=online")
+        send_templated_email(
+            template="join_request_declined",
+            to=[request.user.email],
+            context={"group": group, "request": request, "search_url": absolute_url(search.replace(" ", "+"))},
+        )
     return request
 
 

@@ -233,7 +233,11 @@ class ReportLimitReached(Exception):
 
 
 @transaction.atomic
-def report_create(*, group, by, reason, text):
+def report_create(*, group, by, reason, text, submission=None):
+    """A report for the moderators, with their e-mails and the form's token (dbtselfhelp.submissions);
+    None when the form was acted on already."""
+    if submission is not None and not submission.record():
+        return None
     since = timezone.now() - timedelta(days=1)
     if Report.objects.filter(reporter=by, created_at__gte=since).count() >= settings.REPORTS_PER_USER_PER_DAY:
         raise ReportLimitReached
@@ -272,16 +276,17 @@ def sweep_listings(*, now=None):
 
     archive_before = now - timedelta(days=settings.LISTING_ARCHIVE_DAYS)
     for group in published.filter(last_confirmed_at__lte=archive_before):
-        group_archive(group=group, reason=f"Not confirmed for {settings.LISTING_ARCHIVE_DAYS} days")
-        send_templated_email(
-            template="listing_archived",
-            to=group.facilitator_emails(),
-            context={
-                "group": group,
-                "days": settings.LISTING_ARCHIVE_DAYS,
-                "url": absolute_url(reverse("group_manage")),
-            },
-        )
+        with transaction.atomic():  # each listing with its e-mail, or neither
+            group_archive(group=group, reason=f"Not confirmed for {settings.LISTING_ARCHIVE_DAYS} days")
+            send_templated_email(
+                template="listing_archived",
+                to=group.facilitator_emails(),
+                context={
+                    "group": group,
+                    "days": settings.LISTING_ARCHIVE_DAYS,
+                    "url": absolute_url(reverse("group_manage")),
+                },
+            )
         counts["archived"] += 1
 
     remind_before = now - timedelta(days=settings.LISTING_REMIND_DAYS)
@@ -290,16 +295,16 @@ def sweep_listings(*, now=None):
             group.reminder_sent_at = now
             group.save(update_fields=["reminder_sent_at"])
             _record(group, Action.REMINDED)
-        send_templated_email(
-            template="listing_reminder",
-            to=group.facilitator_emails(),
-            context={
-                "group": group,
-                "days": group.days_since_confirmed(now),
-                "stale_days": settings.LISTING_STALE_DAYS,
-                "archive_days": settings.LISTING_ARCHIVE_DAYS,
-                "url": absolute_url(group.get_absolute_url()),
-            },
-        )
+            send_templated_email(
+                template="listing_reminder",
+                to=group.facilitator_emails(),
+                context={
+                    "group": group,
+                    "days": group.days_since_confirmed(now),
+                    "stale_days": settings.LISTING_STALE_DAYS,
+                    "archive_days": settings.LISTING_ARCHIVE_DAYS,
+                    "url": absolute_url(group.get_absolute_url()),
+                },
+            )
         counts["reminded"] += 1
     return counts

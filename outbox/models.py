@@ -75,9 +75,11 @@ class OutgoingEmail(models.Model):
         return message
 
     def record_success(self, now):
-        self.attempts += 1
-        self.sent_at, self.next_attempt_at, self.last_error = now, None, ""
-        self.save(update_fields=["attempts", "sent_at", "next_attempt_at", "last_error"])
+        """One statement, and the object changes only once it has run, so it can simply be tried again."""
+        attempts = self.attempts + 1
+        OutgoingEmail.objects.filter(pk=self.pk).update(attempts=attempts, sent_at=now, next_attempt_at=None,
+                                                        last_error="")  # fmt: skip
+        self.attempts, self.sent_at, self.next_attempt_at, self.last_error = attempts, now, None, ""
 
     @property
     def error_kind(self):
@@ -94,3 +96,21 @@ class OutgoingEmail(models.Model):
         else:
             self.next_attempt_at = now + RETRY_DELAYS[self.attempts - 1]
         self.save(update_fields=["attempts", "last_error", "failed_at", "next_attempt_at"])
+
+
+class Submission(models.Model):
+    """A form already acted on, known by the random token it carried (see dbtselfhelp/submissions.py).
+
+    Saved in the same transaction as the action, so it exists exactly when the action does: a form
+    sent again after an error (a 503, a lost connection, a worker killed mid-request) is recognised
+    as done instead of being acted on twice or refused as "already asked"."""
+
+    key = models.CharField(_("key"), max_length=100, unique=True)
+    created_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+
+    def __str__(self):
+        return self.key.split(":", 1)[0]

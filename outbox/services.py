@@ -4,22 +4,37 @@ Every attempt first claims the message (moves its next attempt a few minutes on,
 still due), so the first attempt, a task worker and any number of parallel `send_queued_email`
 runs never send the same message twice. A process that dies mid-send leaves the claim to expire
 and the message is tried again.
+
+Once the mail server has accepted a message, recording that is retried through a database outage
+for as long as the claim holds (RECORD_WITHIN), so a short outage never makes it go twice. What
+remains: a process that dies between the server's acceptance and the record, or an outage longer
+than the claim; no SMTP sender can close that window, since the server's acceptance and our
+record cannot be one transaction.
 """
 
 import logging
+import time
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connections, transaction
 from django.utils import timezone
 
-from .models import MAX_ATTEMPTS, OutgoingEmail
+from .models import MAX_ATTEMPTS, OutgoingEmail, Submission
 
 logger = logging.getLogger(__name__)
 
 CLAIM = timedelta(minutes=5)  # longer than any send can take (the SMTP timeout is 10 s)
+RECORD_WITHIN = timedelta(minutes=4)  # keep trying to record a send this long after the claim: before it lapses
 KEEP_SENT = timedelta(days=7)  # sent messages hold personal data: deleted after this
 KEEP_GIVEN_UP = timedelta(days=30)  # time for an administrator to see what never went
+KEEP_SUBMISSIONS = timedelta(days=2)  # a form sent again after this long is a new one
 CONSECUTIVE_FAILURES_TO_STOP = 3  # a mail server that is down: stop this run, the next one tries again
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+
+# A worker sets this: after a failed send, first attempts wait this long (the message stays due and
+# the next sweep sends it), so a mail server that hangs holds the worker once, not once per message.
+rest_after_failure = None
+_resting_until = 0.0
 
 
 def email_queue(*, to, subject, body, html="", reply_to="", template=""):
@@ -33,10 +48,23 @@ def email_queue(*, to, subject, body, html="", reply_to="", template=""):
 
 def email_attempt(*, email_id, now=None):
     """Try to send one message now if it is due. The message as recorded afterwards, or None when it was
-    not due (sent already, given up, or claimed by another process)."""
+    not due (sent already, given up, or claimed by another process), or the mail server is resting."""
+    if time.monotonic() < _resting_until:
+        return None
     now = now or timezone.now()
     email = _claim(OutgoingEmail.objects.filter(pk=email_id), now)
     return None if email is None else _deliver(email, now)
+
+
+def submission_record(*, key):
+    """Note that the form carrying `key` has been acted on, in the caller's transaction (so with the
+    action, or not at all). False when it already was: the caller answers as it did the first time."""
+    try:
+        with transaction.atomic():
+            Submission.objects.create(key=key)
+    except IntegrityError:
+        return False
+    return True
 
 
 def send_due(*, now=None, limit=500):
@@ -65,6 +93,7 @@ def purge_old(*, now=None):
     now = now or timezone.now()
     sent, _ = OutgoingEmail.objects.filter(sent_at__lt=now - KEEP_SENT).delete()
     given_up, _ = OutgoingEmail.objects.filter(failed_at__lt=now - KEEP_GIVEN_UP).delete()
+    Submission.objects.filter(created_at__lt=now - KEEP_SUBMISSIONS).delete()
     return sent + given_up
 
 
@@ -81,9 +110,13 @@ def _claim(candidates, now):
 
 
 def _deliver(email, now):
+    global _resting_until
+    claimed = time.monotonic()
     try:
         email.as_message().send()
     except Exception as error:  # a mail server refuses in many ways; the message is kept either way
+        if rest_after_failure:
+            _resting_until = time.monotonic() + rest_after_failure.total_seconds()
         email.record_failure(error, now)
         if email.failed_at:
             logger.error(
@@ -97,5 +130,31 @@ def _deliver(email, now):
                 email.error_kind,
             )  # fmt: skip
         return email
-    email.record_success(now)
+    _record_success(email, now, deadline=claimed + RECORD_WITHIN.total_seconds())
     return email
+
+
+def _record_success(email, now, *, deadline):
+    """Record a message the mail server accepted, through a database outage, until `deadline` (a
+    monotonic time before the claim lapses). Raises the last database error if the outage outlasts it."""
+    connection = connections[OutgoingEmail.objects.db]
+    pause = 0.1
+    while True:
+        try:
+            email.record_success(now)
+            return
+        except DATABASE_UNAVAILABLE as error:
+            if connection.in_atomic_block or time.monotonic() + pause > deadline:
+                logger.error(
+                    "E-mail %s (#%s) was accepted by the mail server but could not be recorded (%s): "
+                    "it will be sent again once its claim lapses",
+                    email.template, email.pk, type(error).__name__,
+                )  # fmt: skip
+                raise
+            logger.warning(
+                "E-mail %s (#%s) was sent; the database is unavailable (%s), recording it again in %.1f s",
+                email.template, email.pk, type(error).__name__, pause,
+            )  # fmt: skip
+        connection.close()  # the next try opens a fresh connection
+        time.sleep(pause)
+        pause = min(pause * 2, 5.0)

@@ -4,6 +4,7 @@ professional accepts or declines. Only an accepted adviser appears on the group 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -37,12 +38,13 @@ def adviser_candidates(group):
 def adviser_invite(request, slug, user_id):
     group = get_group_for_facilitator(request, slug)
     professional = get_object_or_404(adviser_candidates(group), pk=user_id)
-    GroupAdviser.objects.create(group=group, user=professional, invited_by=request.user)
-    send_templated_email(
-        template="adviser_invitation",
-        to=[professional.email],
-        context={"group": group, "url": f"{settings.SITE_URL}{reverse('professional_me')}"},
-    )
+    with transaction.atomic():  # the invitation with its e-mail, or neither
+        GroupAdviser.objects.create(group=group, user=professional, invited_by=request.user)
+        send_templated_email(
+            template="adviser_invitation",
+            to=[professional.email],
+            context={"group": group, "url": f"{settings.SITE_URL}{reverse('professional_me')}"},
+        )
     name = professional.professional_profile.public_name
     messages.success(request, _("%(name)s has been asked. They will appear once they accept.") % {"name": name})
     return redirect("group_facilitators", slug=group.slug)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from dbtselfhelp.ratelimits import rate_limited
 from dbtselfhelp.zones import viewer_zone_name, zone_name
+from dbtselfhelp.submissions import FormToken
 from lessons.markdown import render_markdown
 
 from .. import membership, services
@@ -175,19 +176,24 @@ def notice_delete(request, slug, pk):
 def group_report(request, slug):
     group = get_visible_group(request, slug)
     form = ReportForm(request.POST or None)
+    submission = FormToken(request, f"report:{group.pk}:{request.user.pk}")
+    context = {"group": group, "form": form, "submission": submission}
+    thanks = _("Thank you. A moderator will look at your report.")
+    if request.method == "POST" and submission.done():  # sent again after an error: it went the first time
+        messages.success(request, thanks)
+        return redirect(group)
     if request.method == "POST" and form.is_valid():
         try:
             services.report_create(
-                group=group, by=request.user, reason=form.cleaned_data["reason"], text=form.cleaned_data["text"]
+                group=group,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                text=form.cleaned_data["text"],
+                submission=submission,
             )
         except services.ReportLimitReached:
             messages.error(request, _("You have sent several reports today. Please try again tomorrow."))
-            return render(request, "groups/report_form.html", {"group": group, "form": form}, status=429)
-        messages.success(request, _("Thank you. A moderator will look at your report."))
+            return render(request, "groups/report_form.html", context, status=429)
+        messages.success(request, thanks)
         return redirect(group)
-    return render(
-        request,
-        "groups/report_form.html",
-        {"group": group, "form": form},
-        status=400 if request.method == "POST" else 200,
-    )
+    return render(request, "groups/report_form.html", context, status=400 if request.method == "POST" else 200)

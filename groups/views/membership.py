@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dbtselfhelp.ratelimits import rate_limited
+from dbtselfhelp.submissions import FormToken
 
 from .. import membership
 from ..access import get_group_for_facilitator, get_visible_group, verified_member_required
@@ -27,21 +28,29 @@ def join(request, slug):
     if group.is_facilitator(request.user):
         messages.info(request, _("You facilitate this group already."))
         return redirect(group)
+    sent = _("Your request is sent. The facilitators will answer by e-mail.")
+    submission = FormToken(request, f"join:{group.pk}:{request.user.pk}")
+    if request.method == "POST" and submission.done():  # sent again after an error: it went the first time
+        messages.success(request, sent)
+        return redirect(group)
     existing = _own_request(group, request.user)
     closed = membership.join_closed_reason(group)
     form = JoinRequestForm(request.POST or None)
+    context = {"group": group, "form": form, "closed": closed, "submission": submission}
     if request.method == "POST" and existing is None and not closed and form.is_valid():
         try:
-            membership.join_request_create(group=group, user=request.user, message=form.cleaned_data["message"])
+            membership.join_request_create(
+                group=group, user=request.user, message=form.cleaned_data["message"], submission=submission
+            )
         except membership.JoinError as error:
             messages.error(request, error.message)
-            return render(request, "groups/join.html", {"group": group, "form": form, "closed": closed}, status=429)
-        messages.success(request, _("Your request is sent. The facilitators will answer by e-mail."))
+            return render(request, "groups/join.html", context, status=429)
+        messages.success(request, sent)
         return redirect(group)
     if existing is not None:
         return redirect(group)
     status = 400 if request.method == "POST" else 200
-    return render(request, "groups/join.html", {"group": group, "form": form, "closed": closed}, status=status)
+    return render(request, "groups/join.html", context, status=status)
 
 
 @require_POST
