@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dbtselfhelp.ratelimits import rate_limited
-from dbtselfhelp.zones import viewer_zone_name, zone_name
 from dbtselfhelp.submissions import FormToken
+from dbtselfhelp.zones import viewer_zone_name, zone_name
 from lessons.markdown import render_markdown
 
 from .. import membership, services
