@@ -256,6 +256,8 @@ def test_the_corrected_examples_say_what_the_english_says():
     dear_man = lesson("asking-with-dear-man")
     reinforce = dear_man.split("- **Reforzar:**", 1)[1].split("\n", 1)[0]
     assert "no me vas a tener pidiéndote" in reinforce and "en lugar de" not in reinforce
+    fast = lesson("keeping-self-respect-with-fast")
+    assert "le voy a decir la verdad" in fast and "no sé dónde estás" not in fast.lower()
     give = lesson("give-and-validation")
     assert "seis niveles" in give and "El sexto es ser genuino" in give
     validation = entry("validation")["steps"]
