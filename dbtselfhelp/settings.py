@@ -289,6 +289,10 @@ GEOCODER_USER_AGENT = env("GEOCODER_USER_AGENT", "")
 GEOCODER_DOMAIN = env("GEOCODER_DOMAIN", "nominatim.openstreetmap.org")
 GEOCODER_TIMEOUT = 2
 
+# A private group is shown everywhere as the centre of the fixed grid cell its venue is in, cells
+# about this many km across (groups/cells.py). Changing it needs `manage.py place_private_groups`.
+PRIVATE_LOCATION_CELL_KM = float(env("PRIVATE_LOCATION_CELL_KM", "2.5"))
+
 # E-mail.
 MAILERS = {"default": mailer_from_url(env("EMAIL_URL", "console://" if DEBUG else "smtp://localhost:25"))}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <noreply@localhost>")
