@@ -10,7 +10,6 @@ the same."""
 import gzip
 import json
 import math
-import random
 import re
 
 import pytest
@@ -82,8 +81,8 @@ def search_results(client, at, radius, units="km"):
     """[(group name, distance text)] of an in-person search at a point."""
     response = client.get(reverse("group_list"), {"lat": at[0], "lng": at[1], "radius": radius, "units": units})
     body = response.content.decode()
-    cards = re.findall(r'<h3 class="group-card__title"><a href="[^"]+">([^<]+)</a></h3>\s*(<p class="distance">.*?</p>)?',
-                       body, re.S)  # fmt: skip
+    card = r'<h3 class="group-card__title"><a href="[^"]+">([^<]+)</a></h3>\s*(<p class="distance">.*?</p>)?'
+    cards = re.findall(card, body, re.S)
     return [(name, re.sub(r"<[^>]+>", "", distance).replace("Distance:", "").strip()) for name, distance in cards]
 
 
@@ -142,10 +141,11 @@ def test_ring_intersection_finds_nothing_finer_than_the_cell(client, facilitator
 
 
 def _zip_rows():
+    far = ("AK", "HI", "PR", "GU", "VI", "AS", "MP")  # the contiguous states, placed where their ZIPs are
     rows = [
         (row["zip_code"], float(row["lat"]), float(row["long"]))
         for row in zipcodes.filter_by(active=True)
-        if row.get("lat") and row.get("long") and float(row["lat"]) > 10 and row["state"] not in ("AK", "HI", "PR", "GU", "VI", "AS", "MP")
+        if row.get("lat") and row.get("long") and float(row["lat"]) > 10 and row["state"] not in far
     ]
     return sorted(rows)
 
@@ -218,10 +218,9 @@ def test_listings_left_at_different_zip_centres_of_one_cell_look_the_same(client
 
 
 def edit(client, group, at, **extra):
-    data = listing_data(**{**PRIVATE_GROUP, "format": "hybrid", "location_privacy": "members",
-                           "latitude": str(at[0]), "longitude": str(at[1]), "time_zone": "America/New_York"})  # fmt: skip
-    data = {k: v for k, v in data.items() if k not in ("group-name",)}
-    data["group-name"] = group.name
+    fields = {**PRIVATE_GROUP, "name": group.name, "latitude": str(at[0]), "longitude": str(at[1]),
+              "time_zone": "America/New_York"}  # fmt: skip
+    data = listing_data(**fields)
     data.update(extra)
     return client.post(reverse("group_edit", args=[group.slug]), data)
 
