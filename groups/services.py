@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dbtselfhelp.emails import absolute_url, moderator_emails, send_templated_email
 
@@ -16,6 +17,21 @@ from . import geocoding
 from .models import FacilitatorInvitation, GroupFacilitator, ListingEvent, PeerGroup, Report
 
 Action = ListingEvent.Action
+
+
+class ListingIncomplete(Exception):
+    """A listing without what every listing needs (a meeting time): never saved, submitted or approved."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def check_complete(group):
+    """Raise ListingIncomplete unless the listing has at least one meeting time. Checked again at
+    every step (save, submission, approval), whatever a form let through."""
+    if not group.meeting_times.exists():
+        raise ListingIncomplete(_("A listing needs at least one meeting time."))
 
 
 def _record(group, action, *, by=None, note="", changes=None):
@@ -51,6 +67,7 @@ def group_create(*, group, meeting_formset, audiences, by):
     group.audiences.set(audiences)
     meeting_formset.instance = group
     meeting_formset.save()
+    check_complete(group)
     GroupFacilitator.objects.create(group=group, user=by, role=GroupFacilitator.Role.LEAD)
     _record(group, Action.CREATED, by=by)
     return group
@@ -68,6 +85,7 @@ def group_update(*, group, meeting_formset, audiences, by):
     group.save()
     group.audiences.set(audiences)
     meeting_formset.save()
+    check_complete(group)
     changes = group.changes_since_review() if group.status == PeerGroup.Status.PUBLISHED else []
     if group.status == PeerGroup.Status.PUBLISHED:
         group.has_unreviewed_changes = bool(changes)
@@ -80,6 +98,7 @@ def group_update(*, group, meeting_formset, audiences, by):
 def group_submit(*, group, by):
     if group.status not in (PeerGroup.Status.DRAFT, PeerGroup.Status.REJECTED, PeerGroup.Status.ARCHIVED):
         return False
+    check_complete(group)
     group.status = PeerGroup.Status.PENDING
     group.submitted_at = timezone.now()
     group.save(update_fields=["status", "submitted_at", "updated_at"])
@@ -102,6 +121,7 @@ def _mark_reviewed(group, by):
 @transaction.atomic
 def group_approve(*, group, by, note=""):
     """Publish a pending listing, or accept the changes to a published one."""
+    check_complete(group)
     was_published = group.status == PeerGroup.Status.PUBLISHED
     group.status = PeerGroup.Status.PUBLISHED
     group.rejection_reason = ""
