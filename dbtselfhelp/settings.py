@@ -64,6 +64,15 @@ def cache_from_url(url):
     raise ImproperlyConfigured(f"CACHE_URL scheme {scheme!r} is not one of locmem, dummy, redis.")
 
 
+def ratelimit_cache_from_url(url):
+    """The rate limits' own store (RATELIMIT_CACHE_URL, else CACHE_URL): a locmem store of its own
+    that the page cache cannot evict, or Redis (give it a server of its own, with noeviction)."""
+    entry = cache_from_url(url)
+    if entry["BACKEND"].endswith("LocMemCache"):
+        entry = {**entry, "LOCATION": "rate-limits", "OPTIONS": {"MAX_ENTRIES": 1_000_000}}
+    return entry
+
+
 def mailer_from_url(url):
     """console:// (default), locmem://, or smtp[s]://user:password@host:port?tls=1 as a MAILERS entry."""
     parts = urlsplit(url)
@@ -190,7 +199,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": cache_from_url(env("CACHE_URL", "locmem://"))}
+# The cache holds what can be rebuilt (geocodes, search fragments, the feed, sessions written
+# through to the database); the rate limits and two-factor replay marks live in a store of their
+# own, so no amount of cached pages can evict or fill them. In production give that store a Redis
+# server of its own (maxmemory-policy noeviction): see README, "Running in production".
+RATELIMIT_CACHE_URL = env("RATELIMIT_CACHE_URL", "") or env("CACHE_URL", "locmem://")
+CACHES = {
+    "default": cache_from_url(env("CACHE_URL", "locmem://")),
+    "ratelimit": ratelimit_cache_from_url(RATELIMIT_CACHE_URL),
+}
+RATELIMIT_USE_CACHE = "ratelimit"
 # Sessions live in the cache (shared Redis in production) and are written through to the
 # database, so a cache restart signs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
