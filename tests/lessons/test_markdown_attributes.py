@@ -13,7 +13,7 @@ ATTEMPTS = [
     "## Our venue {#map-points}",
     "## Styled {.danger .hidden}",
     "Paragraph {: #x .y data-points='[1]' onclick='alert(1)' style='display:none' }",
-    "[link](https://example.org \"title\"){#clobber}",
+    '[link](https://example.org "title"){#clobber}',
     "A note[^1].\n\n[^1]: With a footnote.",
     '<h2 id="map-points" class="x">raw</h2><div data-points="x">raw</div>',
     "```{.python #code}\nprint(1)\n```",
