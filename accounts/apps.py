@@ -7,7 +7,16 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from allauth.account.signals import password_reset
+
         use_rate_limit_store_for_allauth()
+        password_reset.connect(_forget_failures, dispatch_uid="accounts.forget_failures")
+
+
+def _forget_failures(sender, request, user, **kwargs):
+    from .lockout import forget_failures
+
+    forget_failures(request, user)
 
 
 def use_rate_limit_store_for_allauth():

@@ -237,6 +237,8 @@ LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
+# The same work and the same words whether or not an address has an account (accounts/allauth_forms.py).
+ACCOUNT_FORMS = {"signup": "accounts.allauth_forms.SignupForm", "add_email": "accounts.allauth_forms.AddEmailForm"}
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_USER_DISPLAY = "accounts.models.user_display"
@@ -254,7 +256,11 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
+    # Failed passwords and two-factor codes: per client address here (allauth's "key" part, which
+    # locked an account for everyone, is left out), and per account in accounts/lockout.py.
+    "login_failed": "10/m/ip,100/h/ip",
+    "login_failed_pair": "5/5m/key",  # one account from one address: a stranger locks out only themselves
+    "login_failed_account": "20/h/key",  # one account from browsers that never signed in to it
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
@@ -270,6 +276,7 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # an authenticator app before the console or the admin opens to them
 # (dbtselfhelp.middleware.SecondFactorRequiredMiddleware).
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_FORMS = {"authenticate": "accounts.forms_mfa.AuthenticateForm"}
 MFA_TOTP_ISSUER = SITE_NAME
 
 # Behind N proxies the visitor's address is the Nth from the right in X-Forwarded-For; 0 uses
@@ -286,6 +293,15 @@ RATE_LIMITS = {
     "contact": [("ip", "10/h")],
 }
 RATELIMIT_IP_META_KEY = "dbtselfhelp.ratelimits.client_ip"
+
+# E-mail to an address someone typed (dbtselfhelp.ratelimits.allow_email): per sender (a member,
+# or a visitor's IP address) and per recipient address, whoever sends. Over either, no e-mail goes.
+EMAIL_LIMITS = {
+    "invitation": {"sender": "20/d", "recipient": "3/d"},  # co-facilitator invitations
+    "adviser": {"sender": "10/d", "recipient": "5/d"},  # asking a professional to advise a group
+    "contact_confirmation": {"sender": "10/h", "recipient": "3/d"},  # the copy a contact message sends back
+    "account": {"sender": "10/h", "recipient": "5/h"},  # allauth: verification, e-mail change, "already exists"
+}
 
 # Each app that keeps personal data offers export_user_data(user) and
 # erase_user_data(user) in its privacy module; accounts calls them in this order.

@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dbtselfhelp.emails import absolute_url, moderator_emails, send_templated_email
+from dbtselfhelp.ratelimits import allow_email
 
 from . import geocoding
-from .models import FacilitatorInvitation, GroupFacilitator, ListingEvent, PeerGroup, Report
+from .models import FacilitatorInvitation, GroupAdviser, GroupFacilitator, ListingEvent, PeerGroup, Report
 
 Action = ListingEvent.Action
 
@@ -183,10 +184,23 @@ def group_confirm(*, group, by):
 # --- Facilitators ------------------------------------------------------------------------
 
 
+class InvitationLimitReached(Exception):
+    """Too many invitations from this facilitator, or to this address, today."""
+
+
 @transaction.atomic
 def facilitator_invite(*, group, email, by):
+    """Invite someone to co-facilitate: (invitation, sent). A pending invitation to the same address
+    for the same group is reused and not sent again; a new one counts against the e-mail limits
+    per sender and per recipient (InvitationLimitReached when over either)."""
     email = email.strip().lower()
-    FacilitatorInvitation.objects.filter(group=group, email=email, accepted_at__isnull=True).delete()
+    pending = FacilitatorInvitation.objects.filter(group=group, email=email, accepted_at__isnull=True).first()
+    if pending is not None and not pending.is_expired:
+        return pending, False
+    if not allow_email("invitation", sender=f"user:{by.pk}", recipient=email):
+        raise InvitationLimitReached
+    if pending is not None:
+        pending.delete()
     invitation = FacilitatorInvitation.objects.create(group=group, email=email, invited_by=by)
     send_templated_email(
         template="facilitator_invitation",
@@ -198,7 +212,25 @@ def facilitator_invite(*, group, email, by):
             "days": settings.INVITATION_VALID_DAYS,
         },
     )
-    return invitation
+    return invitation, True
+
+
+class AdviserLimitReached(Exception):
+    """Too many adviser requests from this facilitator, or to this professional, today."""
+
+
+@transaction.atomic
+def adviser_invite(*, group, professional, by):
+    """Ask a verified professional to be named as the group's adviser, by e-mail, within the limits."""
+    if not allow_email("adviser", sender=f"user:{by.pk}", recipient=professional.email):
+        raise AdviserLimitReached
+    adviser = GroupAdviser.objects.create(group=group, user=professional, invited_by=by)
+    send_templated_email(
+        template="adviser_invitation",
+        to=[professional.email],
+        context={"group": group, "url": absolute_url(reverse("professional_me"))},
+    )
+    return adviser
 
 
 @transaction.atomic

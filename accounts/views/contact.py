@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dbtselfhelp.emails import send_templated_email
-from dbtselfhelp.ratelimits import rate_limited
+from dbtselfhelp.ratelimits import allow_email, rate_limited, sender_key
 
 from ..forms import ContactForm
 from ..models import ContactMessage
@@ -38,7 +38,10 @@ def contact(request):
         context = {"message": message}
         send_templated_email(template="contact_message", to=[settings.CONTACT_EMAIL], context=context,
                              reply_to=[message.email])  # fmt: skip
-        send_templated_email(template="contact_confirmation", to=[message.email], context=context)
+        # The copy goes to an address the sender typed: limited per sender and per address, so the
+        # form cannot be used to send strangers mail (the message itself still reaches the site).
+        if allow_email("contact_confirmation", sender=sender_key(request), recipient=message.email):
+            send_templated_email(template="contact_confirmation", to=[message.email], context=context)
         messages.success(request, thanks)
         return redirect("contact")
     return render(request, "accounts/contact.html", {"form": form}, status=400 if request.method == "POST" else 200)
