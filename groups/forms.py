@@ -46,10 +46,7 @@ class GroupForm(forms.ModelForm):
             "meeting_url": forms.URLInput(attrs={"placeholder": "https://"}),
         }
         help_texts = {
-            "latitude": _(
-                "Filled in from the address (the centre of its ZIP code or town) when left empty. Correct it if "
-                "the pin is in the wrong place. A pin you place yourself never moves without your say."
-            ),
+            "latitude": _("Filled in from the address. Correct it if the pin is in the wrong place."),
         }
 
     # Asked only when the address changes under a pin the facilitator placed by hand.
