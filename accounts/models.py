@@ -81,19 +81,32 @@ class User(AbstractBaseUser, PermissionsMixin):
         return cached
 
     @property
-    def is_moderator(self):
-        """Moderators hold the accounts.moderate permission, given by the Moderators group."""
+    def holds_moderator_role(self):
+        """The accounts.moderate permission, given by the Moderators group: the role, not yet its powers."""
         return self.is_active and self.has_perm("accounts.moderate")
+
+    @property
+    def is_moderator(self):
+        """Moderator powers, everywhere (unpublished listings, histories, queues, counts): the role
+        and an authenticator app. With an app, every sign-in asks for its code, so the password
+        alone never opens them; without one, a moderator is a member until they set it up."""
+        return self.holds_moderator_role and self.has_authenticator_app
 
     @property
     def must_use_two_factor(self):
         """Moderators and anyone who can open the admin must sign in with an authenticator app."""
-        return self.is_active and (self.is_staff or self.is_superuser or self.is_moderator)
+        return self.is_active and (self.is_staff or self.is_superuser or self.holds_moderator_role)
 
     @property
     def has_authenticator_app(self):
-        """True once an authenticator app (TOTP) is active: allauth.mfa's record."""
-        return self.is_authenticated and is_mfa_enabled(self, [Authenticator.Type.TOTP])
+        """True once an authenticator app (TOTP) is active: allauth.mfa's record (read once per object)."""
+        if not self.is_authenticated:
+            return False
+        cached = getattr(self, "_has_authenticator_app", None)
+        if cached is None:
+            cached = is_mfa_enabled(self, [Authenticator.Type.TOTP])
+            self._has_authenticator_app = cached
+        return cached
 
 
 def user_display(user):

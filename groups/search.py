@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from dbtselfhelp.zones import zone_name
 
+from . import cells
 from .models import PeerGroup
 
 # What a result card, the map and the ordering read. Loading only these keeps the private
@@ -202,8 +203,11 @@ class Card:
 CARD_DATE = "l j F, g:i A"
 
 
-def round_distance(value, *, private):
-    step = 1.0 if private else 0.5
+def round_distance(value, *, private, per_unit=1.0):
+    """A distance in the unit shown: half units for public groups; for private ones whole steps
+    as wide as a grid cell (3 km, 2 mi at the default 2.5 km), since their public point is only
+    "somewhere in this cell"."""
+    step = math.ceil(cells.cell_size_km() / per_unit) if private else 0.5
     rounded = round(value / step) * step
     return max(rounded, step)
 
@@ -214,7 +218,7 @@ def cards(page: Page, *, now, units, viewer_zone):
     for group in page.object_list:
         distance = getattr(group, "distance_km", None)
         if distance is not None:
-            distance = round_distance(distance / per_unit, private=group.is_location_private)
+            distance = round_distance(distance / per_unit, private=group.is_location_private, per_unit=per_unit)
         upcoming = group.next_meeting(now)
         start = upcoming[0] if upcoming else None
         viewer_start = None

@@ -9,13 +9,30 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dbtselfhelp.emails import absolute_url, moderator_emails, send_templated_email
+from dbtselfhelp.ratelimits import allow_email
 
 from . import geocoding
-from .models import FacilitatorInvitation, GroupFacilitator, ListingEvent, PeerGroup, Report
+from .models import FacilitatorInvitation, GroupAdviser, GroupFacilitator, ListingEvent, PeerGroup, Report
 
 Action = ListingEvent.Action
+
+
+class ListingIncomplete(Exception):
+    """A listing without what every listing needs (a meeting time): never saved, submitted or approved."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def check_complete(group):
+    """Raise ListingIncomplete unless the listing has at least one meeting time. Checked again at
+    every step (save, submission, approval), whatever a form let through."""
+    if not group.meeting_times.exists():
+        raise ListingIncomplete(_("A listing needs at least one meeting time."))
 
 
 def _record(group, action, *, by=None, note="", changes=None):
@@ -51,6 +68,7 @@ def group_create(*, group, meeting_formset, audiences, by):
     group.audiences.set(audiences)
     meeting_formset.instance = group
     meeting_formset.save()
+    check_complete(group)
     GroupFacilitator.objects.create(group=group, user=by, role=GroupFacilitator.Role.LEAD)
     group.note_calendar_change(timezone.now())
     _record(group, Action.CREATED, by=by)
@@ -69,6 +87,7 @@ def group_update(*, group, meeting_formset, audiences, by):
     group.save()
     group.audiences.set(audiences)
     meeting_formset.save()
+    check_complete(group)
     group.note_calendar_change(timezone.now())
     changes = group.changes_since_review() if group.status == PeerGroup.Status.PUBLISHED else []
     if group.status == PeerGroup.Status.PUBLISHED:
@@ -98,6 +117,7 @@ def notice_delete(*, notice):
 def group_submit(*, group, by):
     if group.status not in (PeerGroup.Status.DRAFT, PeerGroup.Status.REJECTED, PeerGroup.Status.ARCHIVED):
         return False
+    check_complete(group)
     group.status = PeerGroup.Status.PENDING
     group.submitted_at = timezone.now()
     group.save(update_fields=["status", "submitted_at", "updated_at"])
@@ -120,6 +140,7 @@ def _mark_reviewed(group, by):
 @transaction.atomic
 def group_approve(*, group, by, note=""):
     """Publish a pending listing, or accept the changes to a published one."""
+    check_complete(group)
     was_published = group.status == PeerGroup.Status.PUBLISHED
     group.status = PeerGroup.Status.PUBLISHED
     group.rejection_reason = ""
@@ -181,10 +202,23 @@ def group_confirm(*, group, by):
 # --- Facilitators ------------------------------------------------------------------------
 
 
+class InvitationLimitReached(Exception):
+    """Too many invitations from this facilitator, or to this address, today."""
+
+
 @transaction.atomic
 def facilitator_invite(*, group, email, by):
+    """Invite someone to co-facilitate: (invitation, sent). A pending invitation to the same address
+    for the same group is reused and not sent again; a new one counts against the e-mail limits
+    per sender and per recipient (InvitationLimitReached when over either)."""
     email = email.strip().lower()
-    FacilitatorInvitation.objects.filter(group=group, email=email, accepted_at__isnull=True).delete()
+    pending = FacilitatorInvitation.objects.filter(group=group, email=email, accepted_at__isnull=True).first()
+    if pending is not None and not pending.is_expired:
+        return pending, False
+    if not allow_email("invitation", sender=f"user:{by.pk}", recipient=email):
+        raise InvitationLimitReached
+    if pending is not None:
+        pending.delete()
     invitation = FacilitatorInvitation.objects.create(group=group, email=email, invited_by=by)
     send_templated_email(
         template="facilitator_invitation",
@@ -196,7 +230,25 @@ def facilitator_invite(*, group, email, by):
             "days": settings.INVITATION_VALID_DAYS,
         },
     )
-    return invitation
+    return invitation, True
+
+
+class AdviserLimitReached(Exception):
+    """Too many adviser requests from this facilitator, or to this professional, today."""
+
+
+@transaction.atomic
+def adviser_invite(*, group, professional, by):
+    """Ask a verified professional to be named as the group's adviser, by e-mail, within the limits."""
+    if not allow_email("adviser", sender=f"user:{by.pk}", recipient=professional.email):
+        raise AdviserLimitReached
+    adviser = GroupAdviser.objects.create(group=group, user=professional, invited_by=by)
+    send_templated_email(
+        template="adviser_invitation",
+        to=[professional.email],
+        context={"group": group, "url": absolute_url(reverse("professional_me"))},
+    )
+    return adviser
 
 
 @transaction.atomic

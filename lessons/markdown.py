@@ -1,4 +1,8 @@
-"""Markdown to HTML, sanitised: no raw HTML, scripts, event handlers or unsafe links survive."""
+"""Markdown to HTML, sanitised: no raw HTML, scripts, event handlers or unsafe links survive, and
+text people write never sets an element's id, class, style or any other attribute. (An id from a
+facilitator's description, `## x {#map-points}`, once came ahead of the map's data element.) So no
+attribute-list or footnote syntax, and the sanitiser keeps only a link's address and an
+abbreviation's expansion."""
 
 import markdown as md
 import nh3
@@ -8,12 +12,16 @@ ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "code", "em", "h2", "h3", "h4", "hr", "li",
     "ol", "p", "pre", "strong", "ul", "table", "thead", "tbody", "tr", "th", "td",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "h2": {"id"}, "h3": {"id"}}
+# "*": no attribute on every element (left out, the sanitiser would keep lang and title everywhere).
+ALLOWED_ATTRIBUTES = {"*": set(), "a": {"href"}, "abbr": {"title"}}
+# Python-Markdown's "extra" without attr_list ({#id}, {.class}, {: key=value}), footnotes (which
+# make ids) and md_in_html (raw HTML is dropped anyway).
+EXTENSIONS = ["abbr", "def_list", "fenced_code", "tables", "sane_lists"]
 
 
 def render_markdown(text):
     """Sanitised HTML for a Markdown string, safe to put in a template."""
-    html = md.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html")
+    html = md.markdown(text or "", extensions=EXTENSIONS, output_format="html")
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

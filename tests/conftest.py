@@ -12,7 +12,7 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from allauth.mfa.utils import decrypt
 from django.contrib.auth.models import Group, Permission
-from django.core.cache import cache
+from django.core.cache import caches
 
 from accounts.models import MODERATORS_GROUP, User
 
@@ -42,10 +42,15 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings):
+    from groups.geocoding import forget_offline_answers
+
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    cache.clear()
+    forget_offline_answers()
+    for store in caches.all(initialized_only=False):
+        store.clear()
     yield
-    cache.clear()
+    for store in caches.all(initialized_only=True):
+        store.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -195,13 +200,12 @@ def redis_down(settings):
     """The cache is Redis at an address where nothing listens, as when Redis has stopped."""
     from django.core.cache import caches
 
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "dbtselfhelp.cache.ResilientRedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
-    }  # Django's setting_changed handler rebuilds the cache handler
+    dead = {
+        "BACKEND": "dbtselfhelp.cache.ResilientRedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }
+    settings.CACHES = {"default": dead, "ratelimit": dead}  # Django's setting_changed handler rebuilds them
     yield
     caches.close_all()
 

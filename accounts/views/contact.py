@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dbtselfhelp.emails import send_templated_email
-from dbtselfhelp.ratelimits import rate_limited
+from dbtselfhelp.ratelimits import allow_email, rate_limited, sender_key
 from dbtselfhelp.submissions import FormToken
 
 from ..forms import ContactForm
@@ -47,7 +47,10 @@ def contact(request):
                 email_context = {"message": message}
                 send_templated_email(template="contact_message", to=[settings.CONTACT_EMAIL], context=email_context,
                                      reply_to=[message.email])  # fmt: skip
-                send_templated_email(template="contact_confirmation", to=[message.email], context=email_context)
+                # The copy goes to an address the sender typed: limited per sender and per address, so the
+                # form cannot be used to send strangers mail (the message itself still reaches the site).
+                if allow_email("contact_confirmation", sender=sender_key(request), recipient=message.email):
+                    send_templated_email(template="contact_confirmation", to=[message.email], context=email_context)
         messages.success(request, thanks)
         return redirect("contact")
     return render(request, "accounts/contact.html", context, status=400 if request.method == "POST" else 200)

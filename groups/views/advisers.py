@@ -1,19 +1,15 @@
 """Advisers: a facilitator asks a verified professional in the group's region; the
 professional accepts or declines. Only an accepted adviser appears on the group page."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dbtselfhelp.emails import send_templated_email
-
+from .. import services
 from ..access import get_group_for_facilitator, verified_member_required
 from ..models import GroupAdviser
 
@@ -38,13 +34,11 @@ def adviser_candidates(group):
 def adviser_invite(request, slug, user_id):
     group = get_group_for_facilitator(request, slug)
     professional = get_object_or_404(adviser_candidates(group), pk=user_id)
-    with transaction.atomic():  # the invitation with its e-mail, or neither
-        GroupAdviser.objects.create(group=group, user=professional, invited_by=request.user)
-        send_templated_email(
-            template="adviser_invitation",
-            to=[professional.email],
-            context={"group": group, "url": f"{settings.SITE_URL}{reverse('professional_me')}"},
-        )
+    try:
+        services.adviser_invite(group=group, professional=professional, by=request.user)
+    except services.AdviserLimitReached:
+        messages.error(request, _("You have asked as many professionals as we allow in a day. Please try tomorrow."))
+        return redirect("group_facilitators", slug=group.slug)
     name = professional.professional_profile.public_name
     messages.success(request, _("%(name)s has been asked. They will appear once they accept.") % {"name": name})
     return redirect("group_facilitators", slug=group.slug)

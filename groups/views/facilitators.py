@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -78,9 +79,22 @@ def facilitators(request, slug):
             if group.facilitators.filter(user__email__iexact=email).exists():
                 form.add_error("email", _("That person already facilitates this group."))
             else:
-                services.facilitator_invite(group=group, email=email, by=request.user)
-                messages.success(request, _("Invitation sent to %(email)s.") % {"email": email})
-                return redirect("group_facilitators", slug=group.slug)
+                try:
+                    invitation, sent = services.facilitator_invite(group=group, email=email, by=request.user)
+                except services.InvitationLimitReached:
+                    form.add_error(
+                        "email", _("You have sent as many invitations as we allow in a day. Please try tomorrow.")
+                    )
+                else:
+                    if sent:
+                        messages.success(request, _("Invitation sent to %(email)s.") % {"email": email})
+                    else:
+                        messages.info(
+                            request,
+                            _("%(email)s already has an invitation waiting, sent on %(date)s. It still works.")
+                            % {"email": email, "date": date_format(invitation.created_at, "j F")},
+                        )
+                    return redirect("group_facilitators", slug=group.slug)
     context = {
         "group": group,
         "form": form,

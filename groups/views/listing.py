@@ -84,13 +84,18 @@ def _save_group_form(request, *, group=None):
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         group = form.save(commit=False)
         audiences = form.cleaned_data["audiences"]
-        if creating:
-            services.group_create(group=group, meeting_formset=formset, audiences=audiences, by=request.user)
-            messages.success(request, _("Your listing is saved as a draft. Submit it for review when it is ready."))
-        else:
-            services.group_update(group=group, meeting_formset=formset, audiences=audiences, by=request.user)
-            messages.success(request, _("Your changes are saved."))
-        return redirect(group)
+        try:
+            if creating:
+                services.group_create(group=group, meeting_formset=formset, audiences=audiences, by=request.user)
+                messages.success(request, _("Your listing is saved as a draft. Submit it for review when it is ready."))
+            else:
+                services.group_update(group=group, meeting_formset=formset, audiences=audiences, by=request.user)
+                messages.success(request, _("Your changes are saved."))
+            return redirect(group)
+        except services.ListingIncomplete as error:
+            if creating:
+                group.pk = None  # the transaction was rolled back: nothing was saved
+            formset._non_form_errors = formset.error_class([error.message], error_class="nonform")
     if request.method == "POST":
         messages.error(request, _("Please correct the errors below."))
     return render(
@@ -121,7 +126,12 @@ def group_edit(request, slug):
 @verified_member_required
 def group_submit(request, slug):
     group = get_group_for_facilitator(request, slug)
-    if services.group_submit(group=group, by=request.user):
+    try:
+        submitted = services.group_submit(group=group, by=request.user)
+    except services.ListingIncomplete as error:
+        messages.error(request, error.message)
+        return redirect(group)
+    if submitted:
         messages.success(request, _("Submitted. A moderator will review the listing, usually within a few days."))
     else:
         messages.info(request, _("This listing is not a draft, so there is nothing to submit."))

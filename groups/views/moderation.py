@@ -103,7 +103,11 @@ def _decide(request, slug, *, allowed, form_class, prefix, action, done):
     if not form.is_valid():
         messages.error(request, _("Please give a reason."))
         return redirect("moderation_group", slug=group.slug)
-    action(group=group, by=request.user, text=next(iter(form.cleaned_data.values()), ""))
+    try:
+        action(group=group, by=request.user, text=next(iter(form.cleaned_data.values()), ""))
+    except services.ListingIncomplete as error:
+        messages.error(request, error.message)
+        return redirect("moderation_group", slug=group.slug)
     messages.success(request, done)
     return redirect("moderation")
 

@@ -59,13 +59,22 @@ def form_html(template, form, values, *, valid):
 
 def filters_html(request, form, *, valid):
     chosen = [(name, sorted(request.GET.getlist(name))) for name in FILTER_PARAMS]
-    return form_html("groups/includes/search_filters.html", form, chosen, valid=valid)
+    # Cached only for the choices' finite combinations: free text (q) would make every search an entry.
+    cacheable = valid and not request.GET.get("q")
+    return form_html("groups/includes/search_filters.html", form, chosen, valid=cacheable)
 
 
 def where_html(form, *, valid):
-    """The place fields, as shown after the search (with the radius and units it used)."""
+    """The place fields, as shown after the search (with the radius and units it used). Cached only
+    when they hold no typed place or coordinates and a listed radius, so the cache keeps a bounded
+    set of entries whatever visitors type."""
     values = [(name, form[name].value()) for name in ("near", "radius", "units", "lat", "lng", "tz")]
-    return form_html("groups/includes/search_where.html", form, values, valid=valid)
+    given = dict(values)
+    bounded = not (given["near"] or given["lat"] or given["lng"]) and str(given["radius"] or "") in {
+        "",
+        *(str(r) for r in LocationForm.RADIUS_CHOICES),
+    }
+    return form_html("groups/includes/search_where.html", form, values, valid=valid and bounded)
 
 
 def locate(data):

@@ -56,7 +56,8 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, settings):
+    settings.SITE_URL = live_server.url  # e-mails link to SITE_URL, as in production
     context = browser.new_context(viewport=DESKTOP, base_url=live_server.url, locale="en-US")
     page = context.new_page()
     page.set_default_timeout(10_000)

@@ -95,24 +95,13 @@ def test_description_markdown_is_sanitised(client, facilitator):
     assert "javascript:" not in main
 
 
-def test_private_point_is_a_stable_offset_of_one_to_two_km(private_group):
-    from math import asin, cos, radians, sin, sqrt
-
-    def km(lat1, lng1, lat2, lng2):
-        a = (
-            sin(radians(lat2 - lat1) / 2) ** 2
-            + cos(radians(lat1)) * cos(radians(lat2)) * sin(radians(lng2 - lng1) / 2) ** 2
-        )
-        return 2 * 6371 * asin(sqrt(a))
-
-    distance = km(
-        private_group.latitude, private_group.longitude, private_group.public_latitude, private_group.public_longitude
-    )
-    assert 0.9 <= distance <= 2.1
-    before = (private_group.public_latitude, private_group.public_longitude)
+def test_a_private_point_is_its_cells_middle_and_stays_put(private_group):
+    """The default grid's cell holding 40.8116, -73.955 (Harlem) spans 40.79476-40.81722 N,
+    73.95533-73.92566 W: the public point is its middle, whatever the group's own details."""
+    assert (private_group.public_latitude, private_group.public_longitude) == (40.80599, -73.94049)
     private_group.save()
     private_group.refresh_from_db()
-    assert (private_group.public_latitude, private_group.public_longitude) == before
+    assert (private_group.public_latitude, private_group.public_longitude) == (40.80599, -73.94049)
 
 
 def test_notices_show_until_their_date_passes(client, group):

@@ -48,7 +48,7 @@ def test_end_before_start(post):
 
 def test_no_meeting_time(post):
     data = listing_data(meetings=[])
-    assert_refused(post(data), "Please submit at least 1 form.")
+    assert_refused(post(data), "Give at least one meeting time.")
 
 
 def test_every_other_week_needs_a_matching_start_date(post):

@@ -331,8 +331,8 @@ def test_private_groups_are_placed_and_measured_by_their_approximate_point(clien
     g = private_group
     body = search(client, lat=str(g.public_latitude), lng=str(g.public_longitude), units="mi").content.decode()
     distance = re.search(r'<p class="distance">.*?</span>([^<]+)</p>', body, re.S).group(1).strip()
-    # At its public point, the distance is ~0 (shown as the minimum step, 1 mi), not the 1-2 km to the real one.
-    assert distance == "about 1 mi"
+    # At its public point the distance is ~0, shown as the smallest step a cell supports (2 mi).
+    assert distance == "about 2 mi"
 
 
 def test_private_distances_are_rounded_to_whole_units(client, private_group):
