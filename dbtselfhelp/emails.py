@@ -83,9 +83,9 @@ def _first_attempt(email_id, template):
         logger.error("E-mail %s: the first attempt failed: %s", template, result.errors[-1].exception_class_path)
 
 
-def send_templated_email(*, template, to, context=None, reply_to=None):
+def send_templated_email(*, template, to, context=None, reply_to=None, headers=None):
     """Render emails/<template> for each address in `to`, keep it in the outbox and send it after commit.
-    Never raises on send. reply_to: a list of at most one address."""
+    Never raises on send. reply_to: a list of at most one address; headers: extra headers for every copy."""
     recipients = [address for address in to if address]
     if not recipients:
         return
@@ -101,7 +101,13 @@ def send_templated_email(*, template, to, context=None, reply_to=None):
     with transaction.atomic():  # every recipient's copy, or none
         for address in recipients:
             queue_email(to=address, subject=f"[{settings.SITE_NAME}] {subject}", body=body, html=html,
-                        reply_to=reply_to[0] if reply_to else "", template=template)  # fmt: skip
+                        reply_to=reply_to[0] if reply_to else "", template=template, headers=headers)  # fmt: skip
+
+
+def tasks_run_on_a_worker():
+    """True when tasks are rows in the site's database, run by a worker (production); False with the
+    immediate backend (make run, tests), where a task runs in the request that enqueues it."""
+    return _queued_in_database()
 
 
 def _queued_in_database():
@@ -111,10 +117,11 @@ def _queued_in_database():
     return isinstance(deliver_email.get_backend(), DatabaseBackend)
 
 
-def queue_email(*, to, subject, body, html="", reply_to="", template=""):
+def queue_email(*, to, subject, body, html="", reply_to="", template="", headers=None):
     """Keep one message in the outbox with the caller's transaction, and its first attempt: a task saved in
     the same transaction for the worker, or (immediate backend) a call once the transaction commits."""
-    email = email_queue(to=to, subject=subject, body=body, html=html, reply_to=reply_to, template=template)
+    email = email_queue(to=to, subject=subject, body=body, html=html, reply_to=reply_to, template=template,
+                        headers=headers)  # fmt: skip
     if _queued_in_database():
         deliver_email.enqueue(email.pk)
     else:

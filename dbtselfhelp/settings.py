@@ -39,6 +39,11 @@ def env_int(name, default):
     return int(value) if value not in (None, "") else default
 
 
+def env_float(name, default):
+    value = env(name)
+    return float(value) if value not in (None, "") else default
+
+
 def env_list(name, default=""):
     return [item.strip() for item in (env(name) or default).split(",") if item.strip()]
 
@@ -292,7 +297,14 @@ RATE_LIMITS = {
     "report": [("user", "10/h"), ("ip", "30/h")],
     "testimonial": [("user", "5/h"), ("ip", "20/h")],
     "contact": [("ip", "10/h")],
+    "waiting": [("ip", "10/h")],
 }
+
+# People waiting for a group: the fine cell a request is kept as (the private groups' grid),
+# the coarser area it is counted in on the "Start a group" page, and the smallest count shown.
+WAITING_CELL_KM = env_float("WAITING_CELL_KM", 2.5)
+WAITING_AREA_KM = env_float("WAITING_AREA_KM", 25)
+WAITING_MIN_SHOWN = env_int("WAITING_MIN_SHOWN", 5)
 RATELIMIT_IP_META_KEY = "dbtselfhelp.ratelimits.client_ip"
 
 # E-mail to an address someone typed (dbtselfhelp.ratelimits.allow_email): per sender (a member,
@@ -307,7 +319,7 @@ EMAIL_LIMITS = {
 # Each app that keeps personal data offers export_user_data(user) and
 # erase_user_data(user) in its privacy module; accounts calls them in this order.
 # Each app's part of the account page: functions of the request that return a section's HTML.
-ACCOUNT_SECTIONS = ["groups.account.calendar_section"]
+ACCOUNT_SECTIONS = ["groups.account.calendar_section", "groups.account.waiting_section"]
 
 PRIVACY_MODULES = ["accounts.privacy", "lessons.privacy", "groups.privacy", "outbox.privacy"]
 

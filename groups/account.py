@@ -15,3 +15,13 @@ def member_calendar_url(request, user):
 def calendar_section(request):
     context = {"calendar_url": member_calendar_url(request, request.user)}
     return render_to_string("groups/includes/account_calendar.html", context, request=request)
+
+
+def waiting_section(request):
+    """The member's requests to hear of a group near them, each with a button to stop it."""
+    from django.utils import timezone
+
+    from .waiting import WaitingRequest
+
+    waiting = WaitingRequest.objects.filter(user=request.user).active(timezone.now())
+    return render_to_string("groups/includes/account_waiting.html", {"waiting": waiting}, request=request)

@@ -104,3 +104,14 @@ def cell_for(latitude, longitude, *, size_km=None):
 def cell_centre(latitude, longitude, *, size_km=None):
     """The public stand-in for a private point: its cell's centre."""
     return cell_for(latitude, longitude, size_km=size_km).centre
+
+
+def cell_from_key(key):
+    """The cell a key names ("2.5:5824:3574"): for counts kept by key, such as people waiting."""
+    size, row, col = key.split(":")
+    size_km, row, col = float(size), int(row), int(col)
+    rows = _rows(size_km)
+    height = 180 / rows
+    width = 360 / _cols(row, rows, size_km)
+    return Cell(size_km=size_km, row=row, col=col, south=-90 + row * height, north=-90 + (row + 1) * height,
+                west=-180 + col * width, east=-180 + (col + 1) * width)  # fmt: skip

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from dbtselfhelp.zones import zone_choices
 
 from . import geocoding
-from .models import Audience, JoinRequest, MeetingTime, Notice, PeerGroup, Report
+from .models import LANGUAGES, Audience, JoinRequest, MeetingTime, Notice, PeerGroup, Report
+from .waiting import WaitingRequest
 
 ADDRESS_FIELDS = ("address", "town", "region", "postal_code", "country")
 PIN_KEEP, PIN_MOVE = "keep", "address"
@@ -238,3 +239,40 @@ class DecisionForm(forms.Form):
         required=False,
         widget=forms.TextInput,
     )
+
+
+class WaitingRequestForm(forms.Form):
+    """ "Tell me when a group starts near here": the point the search found (never the words
+    typed), how far, which kind of group, which language; an e-mail address for visitors."""
+
+    RADII = [(5, "5"), (10, "10"), (25, "25"), (50, "50"), (100, "100")]
+
+    latitude = forms.FloatField(min_value=-90, max_value=90, widget=forms.HiddenInput)
+    longitude = forms.FloatField(min_value=-180, max_value=180, widget=forms.HiddenInput)
+    radius = forms.TypedChoiceField(label=_("Within"), choices=RADII, coerce=int, initial=25)
+    units = forms.ChoiceField(label=_("Units"), choices=[("mi", _("miles")), ("km", _("km"))], initial="mi")
+    format = forms.ChoiceField(label=_("Kind of group"), choices=WaitingRequest.Format.choices,
+                               initial=WaitingRequest.Format.EITHER)  # fmt: skip
+    language = forms.ChoiceField(label=_("Language"), choices=[("", _("Any language"))] + LANGUAGES, required=False)
+    email = forms.EmailField(label=_("Your e-mail address"), required=False, max_length=254)
+    website = forms.CharField(required=False, label=_("Leave this empty"))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""
+        self.member = user is not None and user.is_authenticated
+        if self.member:
+            del self.fields["email"]
+        else:
+            self.fields["email"].required = True
+            self.fields["email"].help_text = _("We send one e-mail to confirm. Nothing else until a group starts.")
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+
+    @property
+    def is_spam(self):
+        return bool(self.cleaned_data.get("website"))
+
+    @property
+    def radius_km(self):
+        radius = self.cleaned_data["radius"]
+        return radius * 1.609344 if self.cleaned_data["units"] == "mi" else float(radius)

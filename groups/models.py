@@ -873,3 +873,6 @@ class GroupAdviser(models.Model):
 
     def __str__(self):
         return f"{self.user} advises {self.group} ({self.status})"
+
+
+from .waiting import WaitingAlert, WaitingRequest  # noqa: E402, F401 - models of their own module

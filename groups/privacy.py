@@ -1,6 +1,7 @@
 """What the groups app holds about a person, for export and erasure."""
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -12,6 +13,7 @@ from .models import (
     PeerGroup,
     Report,
 )
+from .waiting import WaitingRequest
 
 ERASURE_SUMMARY = [
     _("Your facilitator roles. A group you lead alone is archived; in a group with co-facilitators, "
@@ -19,6 +21,7 @@ ERASURE_SUMMARY = [
     _("Reports you sent: their text is removed and they no longer name you."),
     _("Invitations sent to your e-mail address, and your name in listing histories."),
     _("Your join requests and memberships, with their messages, and your private calendar address."),
+    _("Your requests to hear when a group starts near you, and the list of groups we told you about."),
 ]  # fmt: skip
 
 
@@ -54,6 +57,21 @@ def export_user_data(user):
             {"group": i.group.name, "sent": i.created_at, "accepted": i.accepted_at}
             for i in FacilitatorInvitation.objects.filter(email__iexact=user.email).select_related("group")
         ],
+        "waiting_for_a_group": [
+            {
+                "near": w.place_label,
+                "area_centre": [w.cell_latitude, w.cell_longitude],
+                "within_km": w.radius_km,
+                "kind": w.format,
+                "language": w.language,
+                "asked": w.created_at,
+                "confirmed": w.confirmed_at,
+                "until": w.expires_at,
+                "stopped": w.ended_at,
+                "told_about": [a.group.name for a in w.alerts.select_related("group")],
+            }
+            for w in WaitingRequest.objects.filter(Q(user=user) | Q(email__iexact=user.email))
+        ],  # fmt: skip
     }
 
 
@@ -76,3 +94,4 @@ def erase_user_data(user):
     JoinRequest.objects.filter(user=user).delete()
     JoinRequest.objects.filter(decided_by=user).update(decided_by=None)
     MemberCalendar.objects.filter(user=user).delete()
+    WaitingRequest.objects.filter(Q(user=user) | Q(email__iexact=user.email)).delete()

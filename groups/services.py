@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from dbtselfhelp.emails import absolute_url, moderator_emails, send_templated_email
 from dbtselfhelp.ratelimits import allow_email
 
-from . import geocoding
+from . import alerts, geocoding
 from .models import FacilitatorInvitation, GroupAdviser, GroupFacilitator, ListingEvent, PeerGroup, Report
+from .waiting import WaitingAlert
 
 Action = ListingEvent.Action
 
@@ -80,7 +81,9 @@ def group_update(*, group, meeting_formset, audiences, by):
     """Save a facilitator's edit. An edit also confirms the listing is current.
 
     A published listing stays published (people rely on it) but goes to the moderators'
-    "changed" queue with what changed since it was last reviewed."""
+    "changed" queue with what changed since it was last reviewed. A published group that opens
+    to new members again tells the people waiting near it (on the worker)."""
+    was_open = PeerGroup.objects.filter(pk=group.pk).values_list("accepting_new_members", flat=True).first()
     place_group(group)
     group.last_confirmed_at = timezone.now()
     group.reminder_sent_at = None
@@ -94,6 +97,8 @@ def group_update(*, group, meeting_formset, audiences, by):
         group.has_unreviewed_changes = bool(changes)
         group.save(update_fields=["has_unreviewed_changes"])
     _record(group, Action.EDITED, by=by, changes=[[label, str(old), str(new)] for label, old, new in changes])
+    if group.status == PeerGroup.Status.PUBLISHED and group.accepting_new_members and not was_open:
+        alerts.enqueue_alerts(group=group, reason=WaitingAlert.Reason.REOPENED)
     return group
 
 
@@ -153,6 +158,7 @@ def group_approve(*, group, by, note=""):
             to=group.facilitator_emails(),
             context={"group": group, "url": absolute_url(group.get_absolute_url())},
         )
+        alerts.enqueue_alerts(group=group, reason=WaitingAlert.Reason.PUBLISHED)  # the people waiting near it
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import advisers, facilitators, feeds, listing, membership, search
+from .views import advisers, facilitators, feeds, listing, membership, search, waiting
 
 urlpatterns = [
     path("", search.group_search, name="group_list"),
@@ -13,6 +13,12 @@ urlpatterns = [
     path("advisers/<int:pk>/decline/", advisers.adviser_respond, {"answer": "decline"}, name="adviser_decline"),
     path("calendar/<str:token>.ics", feeds.member_calendar, name="member_calendar"),
     path("calendar/reset/", feeds.reset_member_calendar, name="member_calendar_reset"),
+    path("start/", waiting.start_group, name="start_group"),
+    path("waiting/", waiting.waiting_create, name="waiting_create"),
+    path("waiting/confirm/<str:token>/", waiting.waiting_confirm, name="waiting_confirm"),
+    path("waiting/unsubscribe/<str:token>/", waiting.waiting_unsubscribe, name="waiting_unsubscribe"),
+    path("waiting/renew/<str:token>/", waiting.waiting_renew, name="waiting_renew"),
+    path("waiting/<int:pk>/stop/", waiting.waiting_stop, name="waiting_stop"),
     path("<slug:slug>/", listing.group_detail, name="group_detail"),
     path("<slug:slug>/edit/", listing.group_edit, name="group_edit"),
     path("<slug:slug>/submit/", listing.group_submit, name="group_submit"),

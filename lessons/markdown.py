@@ -30,3 +30,18 @@ def render_markdown(text):
         link_rel="nofollow noopener",
     )
     return mark_safe(clean)
+
+
+def render_site_content(text):
+    """The site's own pages and lessons (shipped files, edited by staff): the same, except that a
+    heading may carry an id (`## Domestic abuse {#domestic-abuse}`) so other pages can link to it.
+    Never for text members or facilitators write: that goes through render_markdown."""
+    html = md.markdown(text or "", extensions=[*EXTENSIONS, "attr_list"], output_format="html")
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes={**ALLOWED_ATTRIBUTES, "h2": {"id"}, "h3": {"id"}},
+        url_schemes={"http", "https", "mailto", "tel", "sms"},
+        link_rel="nofollow noopener",
+    )
+    return mark_safe(clean)

@@ -16,7 +16,7 @@ from dbtselfhelp.ratelimits import rate_limited
 from . import search as lesson_search
 from .forms import TestimonialForm
 from .jsonld import article_jsonld, as_script
-from .markdown import render_markdown
+from .markdown import render_site_content
 from .models import Lesson, Skill, SkillModule, Testimonial
 from .pages import get_page
 
@@ -37,7 +37,7 @@ def information_page(request, slug):
     page = get_page(slug) if slug in INFORMATION_PAGES else None
     if page is None:
         raise Http404
-    return render(request, "lessons/page.html", {"page": page, "body": render_markdown(page.body)})
+    return render(request, "lessons/page.html", {"page": page, "body": render_site_content(page.body)})
 
 
 def _visible_lessons(request):
@@ -76,7 +76,7 @@ def lesson_or_module(request, slug):
     url = request.build_absolute_uri(lesson.get_absolute_url())
     context = {
         "lesson": lesson,
-        "body": render_markdown(lesson.body),
+        "body": render_site_content(lesson.body),
         "previous": previous,
         "next": following,
         "canonical": url,

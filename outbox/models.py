@@ -36,6 +36,7 @@ class OutgoingEmail(models.Model):
     body = models.TextField(_("text"))
     html = models.TextField(_("HTML"), blank=True)
     template = models.CharField(_("template"), max_length=100, blank=True)
+    headers = models.JSONField(_("extra headers"), default=dict, blank=True)  # e.g. List-Unsubscribe
     created_at = models.DateTimeField(_("queued at"), default=timezone.now)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
@@ -68,7 +69,11 @@ class OutgoingEmail(models.Model):
 
     def as_message(self):
         message = EmailMultiAlternatives(
-            subject=self.subject, body=self.body, to=[self.to], reply_to=[self.reply_to] if self.reply_to else None
+            subject=self.subject,
+            body=self.body,
+            to=[self.to],
+            reply_to=[self.reply_to] if self.reply_to else None,
+            headers=self.headers or None,
         )
         if self.html:
             message.attach_alternative(self.html, "text/html")

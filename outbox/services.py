@@ -37,12 +37,12 @@ rest_after_failure = None
 _resting_until = 0.0
 
 
-def email_queue(*, to, subject, body, html="", reply_to="", template=""):
+def email_queue(*, to, subject, body, html="", reply_to="", template="", headers=None):
     """Keep a message to one address, due at once. In the caller's transaction: saved with its action, or not at all."""
     now = timezone.now()
     return OutgoingEmail.objects.create(
         to=to, subject=subject, body=body, html=html, reply_to=reply_to or "", template=template,
-        created_at=now, next_attempt_at=now,
+        headers=headers or {}, created_at=now, next_attempt_at=now,
     )  # fmt: skip
 
 

@@ -16,7 +16,7 @@ from dbtselfhelp.submissions import FormToken
 from dbtselfhelp.zones import viewer_zone_name, zone_name
 from lessons.markdown import render_markdown
 
-from .. import membership, services
+from .. import alerts, membership, services
 from ..access import get_group_for_facilitator, get_visible_group, verified_member_required
 from ..forms import GroupForm, MeetingTimeFormSet, NoticeForm, ReportForm
 from ..jsonld import as_script, group_jsonld
@@ -57,6 +57,7 @@ def group_detail(request, slug):
         "pending_requests": group.join_requests.pending().count() if is_facilitator else 0,
         "advisers": group.advisers.filter(status="accepted").select_related("user__professional_profile"),
         "is_facilitator": is_facilitator,
+        "waiting_hint": alerts.waiting_hint(group, now) if is_facilitator else None,
         "is_moderator": is_moderator,
         "jsonld": as_script(
             group_jsonld(
@@ -105,6 +106,7 @@ def _save_group_form(request, *, group=None):
             "form": form,
             "formset": formset,
             "group": None if creating else group,
+            "waiting_hint": None if creating else alerts.waiting_hint(group, timezone.now()),
             # The facilitator's own pin, to drag where it belongs.
             "map_points": [{"lat": group.latitude, "lng": group.longitude}] if group.latitude is not None else [],
         },

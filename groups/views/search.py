@@ -19,6 +19,7 @@ from .. import search
 from ..filters import GroupFilter, LocationForm
 from ..geocoding import GeocodeResult, geocode
 from ..models import MILES_COUNTRIES, PeerGroup
+from .waiting import waiting_form_for
 
 DEFAULT_RADIUS = 25
 MILES_ZONES = ("America/", "Europe/London", "US/", "Pacific/Honolulu")
@@ -151,7 +152,12 @@ def group_search(request):
         in_person = groups.exclude(format=PeerGroup.Format.ONLINE)
         nearest, within = search.near(in_person, location.latitude, location.longitude, radius_km)
         paginator, page = search.page_of(nearest, params.get("page"), count_queryset=within)
-        context.update(mode="near", page=page, paginator=paginator)
+        context.update(
+            mode="near",
+            page=page,
+            paginator=paginator,
+            waiting_form=waiting_form_for(request, location, radius=radius, units=units),
+        )
     elif result.ambiguous or result.message or data.get("near"):
         context.update(mode="place_problem")
     else:

@@ -1,0 +1,328 @@
+"""Waiting for a group: asking, confirming, stopping, and hearing the day one opens.
+
+Rules live here: who may ask, when a confirmation e-mail goes (at most one a day to an address),
+what ends a request, who is told of which group and how often. The fan-out runs as a task on the
+worker (`alert_waiting`), enqueued in the transaction of the approval or edit that causes it, so a
+moderator's approval never waits for the e-mails, and is idempotent: an alert row per (request,
+group) is claimed before its e-mail is queued, so a task run twice sends nothing twice."""
+
+import math
+from datetime import UTC, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, Value
+from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
+from django.tasks import task
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dbtselfhelp.emails import send_templated_email, tasks_run_on_a_worker
+
+from .cells import cell_for, cell_from_key
+from .models import PeerGroup, Place
+from .waiting import WaitingAlert, WaitingRequest
+
+EARTH_KM = 6371.0088
+CONFIRM_HOURS = 48
+LIFETIME = timedelta(days=365)
+REMIND_BEFORE = timedelta(days=30)
+DIGEST_EVERY = timedelta(days=7)
+MAX_RADIUS_KM = 161  # 100 miles
+
+
+class WaitingError(Exception):
+    """A request that cannot be made or changed, with the message a person sees."""
+
+    def __init__(self, message, status=400):
+        super().__init__(message)
+        self.message, self.status = message, status
+
+
+def area_size_km():
+    return float(settings.WAITING_AREA_KM)
+
+
+def _nearest_town(lat, lng):
+    box = 0.5
+    places = Place.objects.filter(
+        latitude__range=(lat - box, lat + box), longitude__range=(lng - box, lng + box), population__gte=5000
+    ).order_by("-population")[:40]
+    best = min(places, key=lambda p: (p.latitude - lat) ** 2 + ((p.longitude - lng) * math.cos(math.radians(lat))) ** 2,
+               default=None)  # fmt: skip
+    return best.label if best else ""
+
+
+def _unsubscribe_headers(request):
+    url = settings.SITE_URL + reverse("waiting_unsubscribe", args=[request.unsubscribe_token])
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
+def _context(request, **extra):
+    return {
+        "waiting": request,
+        "place": request.place_label,
+        "unsubscribe_url": settings.SITE_URL + reverse("waiting_unsubscribe", args=[request.unsubscribe_token]),
+        **extra,
+    }
+
+
+def waiting_request_create(*, user, email, latitude, longitude, radius_km, format, language, now):
+    """Keep someone's wish to hear of a group near a point, as a coarse cell. A verified member's
+    request is confirmed at once; anyone else confirms it from an e-mail, and an address gets at
+    most one confirmation e-mail a day (a second ask within the day reuses the first)."""
+    if not (0 < radius_km <= MAX_RADIUS_KM):
+        raise WaitingError(_("Choose a distance of up to 100 miles."))
+    if format not in WaitingRequest.Format.values:
+        raise WaitingError(_("Choose in person, online or either."))
+    member = user is not None and user.is_authenticated
+    email = user.email if member else email.strip()
+    cell = cell_for(latitude, longitude, size_km=settings.WAITING_CELL_KM)
+    lat, lng = cell.centre
+    with transaction.atomic():
+        if not member:
+            recent = WaitingRequest.objects.for_address(email).filter(
+                confirmed_at__isnull=True, created_at__gte=now - timedelta(days=1)
+            ).first()  # fmt: skip
+            if recent is not None:
+                return recent  # no second confirmation e-mail today: the first link still works
+        request = WaitingRequest.objects.create(
+            user=user if member else None, email=email, cell_latitude=lat, cell_longitude=lng, cell_key=cell.key,
+            area_key=cell_for(lat, lng, size_km=area_size_km()).key, place_label=_nearest_town(lat, lng),
+            radius_km=radius_km, format=format, language=language or "", created_at=now, expires_at=now + LIFETIME,
+            confirmed_at=now if member else None,
+        )  # fmt: skip
+        if not member:
+            confirm = settings.SITE_URL + reverse("waiting_confirm", args=[request.confirm_token])
+            send_templated_email(template="waiting_confirm", to=[email], context=_context(request, confirm_url=confirm),
+                                 headers=_unsubscribe_headers(request))  # fmt: skip
+    return request
+
+
+def waiting_request_confirm(*, token, now):
+    request = WaitingRequest.objects.filter(confirm_token=token[:64]).first()
+    if request is None or (request.confirmed_at is None and request.created_at < now - timedelta(hours=CONFIRM_HOURS)):
+        raise WaitingError(_("This confirmation link is not valid any more. You can ask again from a search."), 404)
+    if request.ended_at is not None:
+        raise WaitingError(_("You stopped this request, so it cannot be confirmed. You can ask again from a search."))
+    if request.confirmed_at is None:
+        request.confirmed_at = now
+        request.expires_at = now + LIFETIME
+        request.save(update_fields=["confirmed_at", "expires_at"])
+    return request
+
+
+def waiting_request_end(*, request, now, reason=WaitingRequest.Ended.UNSUBSCRIBED):
+    if request.ended_at is None:
+        request.ended_at, request.ended_reason = now, reason
+        request.save(update_fields=["ended_at", "ended_reason"])
+    return request
+
+
+def waiting_request_end_for(*, user, pk, now):
+    """A member stops one of their own requests from the account page."""
+    request = WaitingRequest.objects.filter(user=user, pk=pk).first()
+    if request is None:
+        raise WaitingError(_("That request is not yours or no longer exists."), 404)
+    return waiting_request_end(request=request, now=now, reason=WaitingRequest.Ended.ACCOUNT)
+
+
+# --- Matching ---------------------------------------------------------------------------------
+
+
+def _distance_km(lat, lng):
+    """Great-circle distance in SQL from (lat, lng) to each request's cell centre."""
+    lat0, lng0 = Radians(Value(lat)), Radians(Value(lng))
+    lat1, lng1 = Radians(F("cell_latitude")), Radians(F("cell_longitude"))
+    a = Power(Sin((lat1 - lat0) / 2), 2) + Cos(lat0) * Cos(lat1) * Power(Sin((lng1 - lng0) / 2), 2)
+    return ExpressionWrapper(2 * EARTH_KM * ASin(Sqrt(a)), output_field=FloatField())
+
+
+def _box(lat, lng, radius_km):
+    dlat = math.degrees(radius_km / EARTH_KM)
+    dlng = min(math.degrees(radius_km / (EARTH_KM * max(math.cos(math.radians(lat)), 1e-6))), 180)
+    return (lat - dlat, lat + dlat), (lng - dlng, lng + dlng)
+
+
+def near_point(queryset, lat, lng, radius_km):
+    """Requests whose cell centre lies within radius_km of a point, from the indexed box first."""
+    (lat_lo, lat_hi), (lng_lo, lng_hi) = _box(lat, lng, radius_km)
+    queryset = queryset.filter(cell_latitude__range=(lat_lo, lat_hi))
+    if lng_lo < -180 or lng_hi > 180:
+        west, east = ((lng_lo + 540) % 360) - 180, ((lng_hi + 540) % 360) - 180
+        queryset = queryset.filter(Q(cell_longitude__gte=west) | Q(cell_longitude__lte=east))
+    else:
+        queryset = queryset.filter(cell_longitude__range=(lng_lo, lng_hi))
+    return queryset.annotate(distance_km=_distance_km(lat, lng)).filter(distance_km__lte=radius_km)
+
+
+def matching_requests(group, now):
+    """The active requests a published group answers: in person (its public point within each
+    request's own radius) or online (the group's language), and the person's format."""
+    active = WaitingRequest.objects.active(now)
+    language = Q(language="") | Q(language=group.language)
+    found = WaitingRequest.objects.none()
+    if group.meets_in_person and group.public_latitude is not None:
+        near = near_point(active.exclude(format=WaitingRequest.Format.ONLINE), group.public_latitude,
+                          group.public_longitude, MAX_RADIUS_KM).filter(distance_km__lte=F("radius_km"))  # fmt: skip
+        found = found | WaitingRequest.objects.filter(pk__in=near.filter(language).values("pk"))
+    if group.meets_online:
+        online = active.exclude(format=WaitingRequest.Format.IN_PERSON).filter(language=group.language)
+        found = found | WaitingRequest.objects.filter(pk__in=online.values("pk"))
+    return found
+
+
+def waiting_count_near(*, latitude, longitude, radius_km, now):
+    """How many people wait within radius_km of a point (for the facilitator drafting a listing)."""
+    return near_point(WaitingRequest.objects.active(now), latitude, longitude, radius_km).count()
+
+
+HINT_RADIUS_MI = 25
+
+
+def waiting_hint(group, now):
+    """For a facilitator drafting a listing: how many wait near it (rounded, from five), or None."""
+    if group is None or group.pk is None or group.status == PeerGroup.Status.PUBLISHED:
+        return None
+    if group.meets_in_person and group.public_latitude is not None:
+        count = waiting_count_near(latitude=group.public_latitude, longitude=group.public_longitude,
+                                   radius_km=HINT_RADIUS_MI * 1.609344, now=now)  # fmt: skip
+        shown = rounded_count(count)
+        return {"count": shown, "radius": HINT_RADIUS_MI, "units": "mi"} if shown else None
+    if group.meets_online:
+        count = WaitingRequest.objects.active(now).exclude(format=WaitingRequest.Format.IN_PERSON).filter(
+            language=group.language).count()  # fmt: skip
+        shown = rounded_count(count)
+        return {"count": shown, "online": True} if shown else None
+    return None
+
+
+def rounded_count(n):
+    """What may be shown of a count: nothing below the minimum, and multiples of five."""
+    minimum = settings.WAITING_MIN_SHOWN
+    if n < minimum:
+        return None
+    return max(minimum, n - n % 5)
+
+
+def demand_by_area(*, now):
+    """Areas where at least WAITING_MIN_SHOWN people wait, with their rounded counts and centres.
+    Worked out once a day (UTC) and kept: counts that change at most daily, in steps of five, give
+    someone watching the page nothing to subtract."""
+    key = f"waiting:demand:{now.astimezone(UTC).date().isoformat()}"
+    areas = cache.get(key)
+    if areas is None:
+        areas = _demand_by_area(now)
+        cache.set(key, areas, 86400)
+    return areas
+
+
+def _demand_by_area(now):
+    rows = (
+        WaitingRequest.objects.active(now).values("area_key").annotate(n=Count("pk")).filter(
+            n__gte=settings.WAITING_MIN_SHOWN).order_by("-n", "area_key")
+    )  # fmt: skip
+    areas = []
+    for row in rows:
+        centre = cell_from_key(row["area_key"]).centre
+        areas.append({"key": row["area_key"], "count": rounded_count(row["n"]), "centre": centre,
+                      "label": _nearest_town(*centre)})  # fmt: skip
+    return areas
+
+
+# --- Alerts -----------------------------------------------------------------------------------
+
+
+def enqueue_alerts(*, group, reason):
+    """Called in the transaction that publishes or reopens a group: the fan-out runs on the worker."""
+    if tasks_run_on_a_worker():
+        alert_waiting.enqueue(group.pk, reason)
+    else:
+        transaction.on_commit(lambda: alert_waiting.enqueue(group.pk, reason), robust=True)
+
+
+@task
+def alert_waiting(group_id, reason):
+    send_alerts(group_id=group_id, reason=reason, now=timezone.now())
+
+
+def send_alerts(*, group_id, reason, now):
+    """Tell each matching person of the group once. Someone told of another group in the last week
+    gets this one in their weekly digest instead. Returns how many e-mails were queued."""
+    group = PeerGroup.objects.filter(pk=group_id, status=PeerGroup.Status.PUBLISHED).first()
+    if group is None or not group.accepting_new_members:
+        return 0
+    sent = 0
+    for request in matching_requests(group, now).iterator(chunk_size=1000):
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    alert = WaitingAlert.objects.create(request=request, group=group, reason=reason, created_at=now)
+            except IntegrityError:
+                continue  # told already: never two e-mails about one group
+            if request.last_alert_at and request.last_alert_at > now - DIGEST_EVERY:
+                continue  # waits for the digest
+            _send_alert_email(request, [alert], now)
+            sent += 1
+    return sent
+
+
+def _send_alert_email(request, alerts, now):
+    groups = [{"group": a.group, "url": settings.SITE_URL + a.group.get_absolute_url(), "reason": a.reason}
+              for a in alerts]  # fmt: skip
+    template = "waiting_alert" if len(alerts) == 1 else "waiting_digest"
+    send_templated_email(template=template, to=[request.email], context=_context(request, groups=groups),
+                         headers=_unsubscribe_headers(request))  # fmt: skip
+    WaitingAlert.objects.filter(pk__in=[a.pk for a in alerts]).update(sent_at=now)
+    WaitingRequest.objects.filter(pk=request.pk).update(last_alert_at=now)
+
+
+def send_digests(*, now):
+    """One e-mail to each person whose alerts waited for a week since their last one."""
+    due = WaitingRequest.objects.active(now).filter(alerts__sent_at__isnull=True).filter(
+        Q(last_alert_at__isnull=True) | Q(last_alert_at__lte=now - DIGEST_EVERY)
+    ).distinct()  # fmt: skip
+    count = 0
+    for request in due.iterator(chunk_size=500):
+        with transaction.atomic():
+            alerts = list(request.alerts.filter(sent_at__isnull=True).select_related("group").select_for_update())
+            alerts = [a for a in alerts if a.group.status == PeerGroup.Status.PUBLISHED]
+            if alerts:
+                _send_alert_email(request, alerts, now)
+                count += 1
+    return count
+
+
+def sweep_waiting(*, now):
+    """Daily: erase unconfirmed requests after 48 hours, remind once a month before the year
+    ends, end requests after a year, and send the digests that are due."""
+    erased, _ = WaitingRequest.objects.filter(
+        confirmed_at__isnull=True, created_at__lt=now - timedelta(hours=CONFIRM_HOURS)
+    ).delete()  # fmt: skip
+    reminded = 0
+    for request in WaitingRequest.objects.active(now).filter(reminded_at__isnull=True,
+                                                             expires_at__lte=now + REMIND_BEFORE):  # fmt: skip
+        with transaction.atomic():
+            request.reminded_at = now
+            request.save(update_fields=["reminded_at"])
+            renew = settings.SITE_URL + reverse("waiting_renew", args=[request.unsubscribe_token])
+            send_templated_email(template="waiting_reminder", to=[request.email],
+                                 context=_context(request, renew_url=renew, ends=request.expires_at),
+                                 headers=_unsubscribe_headers(request))  # fmt: skip
+            reminded += 1
+    expired = WaitingRequest.objects.filter(ended_at__isnull=True, confirmed_at__isnull=False, expires_at__lte=now)
+    ended = expired.update(ended_at=now, ended_reason=WaitingRequest.Ended.EXPIRED)
+    digests = send_digests(now=now)
+    return {"erased": erased, "reminded": reminded, "ended": ended, "digests": digests}
+
+
+def waiting_request_renew(*, token, now):
+    """Keep waiting for another year, from the reminder's link."""
+    request = WaitingRequest.objects.filter(unsubscribe_token=token[:64], confirmed_at__isnull=False).first()
+    if request is None or request.ended_at is not None:
+        raise WaitingError(_("This request has ended. You can ask again from a search."), 404)
+    request.expires_at, request.reminded_at = now + LIFETIME, None
+    request.save(update_fields=["expires_at", "reminded_at"])
+    return request
