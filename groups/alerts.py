@@ -315,7 +315,11 @@ def sweep_waiting(*, now):
     expired = WaitingRequest.objects.filter(ended_at__isnull=True, confirmed_at__isnull=False, expires_at__lte=now)
     ended = expired.update(ended_at=now, ended_reason=WaitingRequest.Ended.EXPIRED)
     digests = send_digests(now=now)
-    return {"erased": erased, "reminded": reminded, "ended": ended, "digests": digests}
+    # A fan-out whose worker was killed mid-way is finished here: telling is idempotent, so the
+    # groups published this week are simply told again to whoever has not heard of them.
+    recent = PeerGroup.objects.published().filter(reviewed_at__gte=now - timedelta(days=7)).values_list("pk", flat=True)
+    caught_up = sum(send_alerts(group_id=pk, reason=WaitingAlert.Reason.PUBLISHED, now=now) for pk in recent)
+    return {"erased": erased, "reminded": reminded, "ended": ended, "digests": digests, "caught_up": caught_up}
 
 
 def waiting_request_renew(*, token, now):

@@ -387,3 +387,34 @@ def test_the_page_changes_at_most_once_a_day(client, db, time_machine):
     assert client.get(reverse("start_group")).content.decode() == first  # the same day: the same counts
     time_machine.move_to(NOW + timedelta(days=1), tick=False)
     assert "10 or more" in client.get(reverse("start_group")).content.decode()
+
+
+def test_a_fan_out_cut_short_is_finished_by_the_daily_sweep(db, facilitator, moderator, monkeypatch):
+    waiting_person("first@example.org")
+    waiting_person("second@example.org")
+    mail.outbox.clear()
+    group = make_group(facilitator, status="draft")
+    real, calls = WaitingAlert.objects.create, []
+
+    def killed_at_the_second(**fields):
+        calls.append(fields)
+        if len(calls) == 2:
+            raise SystemExit("the worker was killed")
+        return real(**fields)
+
+    monkeypatch.setattr(WaitingAlert.objects, "create", killed_at_the_second)
+    with pytest.raises(SystemExit):
+        alerts.send_alerts(group_id=publish_quietly(group, moderator), reason="published", now=NOW)
+    monkeypatch.setattr(WaitingAlert.objects, "create", real)
+    told = {m.to[0] for m in mail.outbox if "has started" in m.subject}
+    assert len(told) == 1
+    assert alerts.sweep_waiting(now=NOW + timedelta(hours=1))["caught_up"] == 1
+    told_now = [m.to[0] for m in mail.outbox if "has started" in m.subject]
+    assert sorted(told_now) == ["first@example.org", "second@example.org"]  # each once
+
+
+def publish_quietly(group, moderator):
+    """Published without its fan-out, as when the worker dies before running the task."""
+    group.status, group.reviewed_at, group.reviewed_by = PeerGroup.Status.PUBLISHED, NOW, moderator
+    group.save()
+    return group.pk
