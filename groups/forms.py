@@ -120,6 +120,7 @@ class MeetingTimeForm(forms.ModelForm):
             "end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+        help_texts = {"week_of_month": _("For once a month.")}
 
 
 MeetingTimeFormSet = inlineformset_factory(
@@ -167,6 +168,15 @@ class ReasonForm(forms.Form):
         label=_("Reason (sent to the facilitators)"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class QuestionForm(forms.Form):
+    question = forms.CharField(
+        label=_("Ask the facilitators a question"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("E-mailed to the group's facilitators and kept in the listing's history. The reporter is not named."),
     )
 
 

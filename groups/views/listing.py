@@ -20,6 +20,7 @@ from ..access import get_group_for_facilitator, get_visible_group, verified_memb
 from ..forms import GroupForm, MeetingTimeFormSet, NoticeForm, ReportForm
 from ..jsonld import as_script, group_jsonld
 from ..models import GroupFacilitator, JoinRequest, Notice, PeerGroup
+from ..pin_map import pin_map
 
 
 def group_detail(request, slug):
@@ -75,11 +76,44 @@ def group_detail(request, slug):
     return render(request, "groups/group_detail.html", context)
 
 
+# Empty meeting rows the form offers, so several meeting times can be added in one save
+# without JavaScript (the script shows one at a time, on "Add a meeting time").
+BLANK_MEETING_ROWS = 3
+
+
+def _problems(form, formset):
+    """Every error on the page, once, with the field it belongs to: the summary at the top
+    links each one to its field."""
+    problems = []
+
+    def add(bound, where, message):
+        problems.append({"target": bound.auto_id if bound is not None else "meetings", "where": where,
+                         "message": message})  # fmt: skip
+
+    for name, errors in form.errors.items():
+        bound = form[name] if name in form.fields else None
+        for message in errors:
+            add(bound, bound.label if bound is not None else _("The listing"), message)
+    for message in formset.non_form_errors():
+        add(None, _("When it meets"), message)
+    for number, meeting_form in enumerate(formset.forms, start=1):
+        for name, errors in meeting_form.errors.items():
+            bound = meeting_form[name] if name in meeting_form.fields else None
+            where = _("Meeting %(n)d") % {"n": number}
+            if bound is not None:
+                where = f"{where}, {bound.label}"
+            for message in errors:
+                add(bound, where, message)
+    return problems
+
+
 def _save_group_form(request, *, group=None):
     creating = group is None
     group = group or PeerGroup(contact_name=request.user.display_name)
     form = GroupForm(request.POST or None, instance=group, prefix="group")
     formset = MeetingTimeFormSet(request.POST or None, instance=group, prefix="meetings")
+    if not formset.is_bound:
+        formset.extra = BLANK_MEETING_ROWS
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         group = form.save(commit=False)
         audiences = form.cleaned_data["audiences"]
@@ -99,6 +133,13 @@ def _save_group_form(request, *, group=None):
             "form": form,
             "formset": formset,
             "group": None if creating else group,
+            "problems": _problems(form, formset) if request.method == "POST" else [],
+            "pin": pin_map(
+                group.latitude,
+                group.longitude,
+                public_latitude=group.public_latitude if group.is_location_private else None,
+                public_longitude=group.public_longitude if group.is_location_private else None,
+            ),
             # The facilitator's own pin, to drag where it belongs.
             "map_points": [{"lat": group.latitude, "lng": group.longitude}] if group.latitude is not None else [],
         },
