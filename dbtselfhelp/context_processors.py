@@ -1,5 +1,7 @@
 from django.conf import settings
 
+from .middleware import after_two_factor
+
 
 def site(request):
     """The site's name, and for moderators how much waits in their queues, for the layout."""
@@ -11,6 +13,7 @@ def site(request):
         "MAP_TILE_ATTRIBUTION": settings.MAP_TILE_ATTRIBUTION,
         "is_moderator": is_moderator,
         "moderation_waiting": _waiting(request) if is_moderator else 0,
+        "after_two_factor": after_two_factor(request),
     }
 
 

@@ -148,8 +148,10 @@ def listing_changes(before, after, *, private_location):
             old, new = _host(before.get(key)), _host(after[key])
             if old and new and old != new:
                 note = _("The link changed from one on %(old)s to one on %(new)s.") % {"old": old, "new": new}
+            elif new and old:
+                note = _("The link on %(host)s changed.") % {"host": new}
             elif new:
-                note = _("The link on %(host)s changed.") % {"host": new} if old else _("A link was added.")
+                note = _("A link on %(host)s was added.") % {"host": new}
             else:
                 note = _("The link was removed.")
             changes[key] = Change(key, label, private=True, note=note + " " + _("Links are private, so not shown."))

@@ -159,6 +159,21 @@ class ReportForm(forms.ModelForm):
         widgets = {"reason": forms.RadioSelect, "text": forms.Textarea(attrs={"rows": 4})}
 
 
+class SignedOutReportForm(ReportForm):
+    """The report form for someone not signed in: the same questions, and a field people never
+    see (hidden by CSS, skipped by keyboard and screen readers) that only robots fill in."""
+
+    website = forms.CharField(required=False, label=_("Leave this empty"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+
+    @property
+    def is_spam(self):
+        return bool(self.cleaned_data.get("website"))
+
+
 class InviteForm(forms.Form):
     email = forms.EmailField(label=_("Their e-mail address"))
 
@@ -176,7 +191,9 @@ class QuestionForm(forms.Form):
         label=_("Ask the facilitators a question"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("E-mailed to the group's facilitators and kept in the listing's history. The reporter is not named."),
+        help_text=_(
+            "E-mailed to the group's facilitators and kept in the listing's history. The reporter is not named."
+        ),
     )
 
 

@@ -44,7 +44,7 @@ class PinMap:
     scale_label: str = ""
 
     @property
-    def centre(self):
+    def center(self):
         return self.width / 2, self.height / 2
 
     @property
@@ -97,11 +97,10 @@ def pin_map(latitude, longitude, *, public_latitude=None, public_longitude=None,
     grid_y = [round(cy + n * step, 1) for n in range(-8, 9) if 0 < cy + n * step < HEIGHT]
 
     public = None
-    if public_latitude is not None and public_longitude is not None:
-        if (public_latitude, public_longitude) != (latitude, longitude):
-            x, y = project(public_latitude, public_longitude)
-            x, y = min(max(x, 8), WIDTH - 8), min(max(y, 8), HEIGHT - 8)
-            public = Label(round(x, 1), round(y, 1), _("What the public sees"), "end" if x > WIDTH / 2 else "start")
+    if None not in (public_latitude, public_longitude) and (public_latitude, public_longitude) != (latitude, longitude):
+        x, y = project(public_latitude, public_longitude)
+        x, y = min(max(x, 8), WIDTH - 8), min(max(y, 8), HEIGHT - 8)
+        public = Label(round(x, 1), round(y, 1), _("What the public sees"), "end" if x > WIDTH / 2 else "start")
 
     return PinMap(
         latitude=latitude,

@@ -234,8 +234,12 @@ class ReportLimitReached(Exception):
 
 @transaction.atomic
 def report_create(*, group, by, reason, text):
+    """A report from a member (`by`), or from someone not signed in (`by=None`: the view's
+    per-address rate limits stand in for the daily limit a member has)."""
     since = timezone.now() - timedelta(days=1)
-    if Report.objects.filter(reporter=by, created_at__gte=since).count() >= settings.REPORTS_PER_USER_PER_DAY:
+    if by is not None and (
+        Report.objects.filter(reporter=by, created_at__gte=since).count() >= settings.REPORTS_PER_USER_PER_DAY
+    ):
         raise ReportLimitReached
     report = Report.objects.create(group=group, reporter=by, reason=reason, text=text)
     send_templated_email(

@@ -17,10 +17,10 @@ from ..forms import ReasonForm
 from ..models import ContactMessage, ProfessionalProfile
 
 CHECKLIST = [
-    _("The licence number is found in the issuing region's public register, under this name."),
-    _("The licence is current, with no restriction that bears on endorsing."),
+    _("The license number is found in the issuing region's public register, under this name."),
+    _("The license is current, with no restriction that bears on endorsing."),
     _("The profession and credentials match the register."),
-    _("The website, if given, belongs to this person or their organisation."),
+    _("The website, if given, belongs to this person or their organization."),
     _("The statement is an endorsement, not advertising, and gives no clinical advice."),
 ]
 

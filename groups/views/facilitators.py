@@ -41,8 +41,13 @@ def _todo(group, *, days, now):
         todo.append({"text": _("The listing is a draft: nobody else sees it until a moderator approves it."),
                      "url": group.get_absolute_url(), "link": _("Check it and submit it for review")})  # fmt: skip
     elif group.status == PeerGroup.Status.ARCHIVED:
-        todo.append({"text": _("The listing is archived and no longer public."),
-                     "url": reverse("group_edit", args=[group.slug]), "link": _("Edit it and submit it again")})
+        todo.append(
+            {
+                "text": _("The listing is archived and no longer public."),
+                "url": reverse("group_edit", args=[group.slug]),
+                "link": _("Edit it and submit it again"),
+            }
+        )
     if group.status == PeerGroup.Status.PUBLISHED and days >= settings.LISTING_REMIND_DAYS:
         todo.append({
             "text": ngettext("Not confirmed for %(n)d day: is the listing still correct?",

@@ -11,13 +11,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dbtselfhelp.ratelimits import rate_limited
+from dbtselfhelp.ratelimits import over_limit
 from dbtselfhelp.zones import viewer_zone_name, zone_name
 from lessons.markdown import render_markdown
 
 from .. import membership, services
 from ..access import get_group_for_facilitator, get_visible_group, verified_member_required
-from ..forms import GroupForm, MeetingTimeFormSet, NoticeForm, ReportForm
+from ..forms import GroupForm, MeetingTimeFormSet, NoticeForm, ReportForm, SignedOutReportForm
 from ..jsonld import as_script, group_jsonld
 from ..models import GroupFacilitator, JoinRequest, Notice, PeerGroup
 from ..pin_map import pin_map
@@ -211,24 +211,31 @@ def notice_delete(request, slug, pk):
     return redirect("group_notices", slug=group.slug)
 
 
-@verified_member_required
-@rate_limited("report")
 def group_report(request, slug):
+    """Report a problem with a listing. Members report as themselves; anyone else may too (the
+    person who notices a wrong listing is often not a member), through a form with a hidden
+    field for robots and the contact form's limits on each address."""
     group = get_visible_group(request, slug)
-    form = ReportForm(request.POST or None)
+    member = request.user.is_authenticated and request.user.is_verified
+    if request.method == "POST" and over_limit(request, "report" if member else "contact"):
+        return render(request, "429.html", status=429)
+    form = (ReportForm if member else SignedOutReportForm)(request.POST or None)
+    context = {"group": group, "form": form, "signed_out": not member}
     if request.method == "POST" and form.is_valid():
+        thanks = _("Thank you. A moderator will look at your report.")
+        if not member and form.is_spam:  # a robot filled the hidden field: say thanks, keep nothing
+            messages.success(request, thanks)
+            return redirect(group)
         try:
             services.report_create(
-                group=group, by=request.user, reason=form.cleaned_data["reason"], text=form.cleaned_data["text"]
+                group=group,
+                by=request.user if member else None,
+                reason=form.cleaned_data["reason"],
+                text=form.cleaned_data["text"],
             )
         except services.ReportLimitReached:
             messages.error(request, _("You have sent several reports today. Please try again tomorrow."))
-            return render(request, "groups/report_form.html", {"group": group, "form": form}, status=429)
-        messages.success(request, _("Thank you. A moderator will look at your report."))
+            return render(request, "groups/report_form.html", context, status=429)
+        messages.success(request, thanks)
         return redirect(group)
-    return render(
-        request,
-        "groups/report_form.html",
-        {"group": group, "form": form},
-        status=400 if request.method == "POST" else 200,
-    )
+    return render(request, "groups/report_form.html", context, status=400 if request.method == "POST" else 200)
