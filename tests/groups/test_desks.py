@@ -185,11 +185,11 @@ def test_my_groups_says_what_needs_doing(client, facilitator, member, settings):
     client.force_login(facilitator)
     page = text(client.get(reverse("group_manage")))
     assert "5 things need doing" in page
-    assert "Harlem Skills Circle 2 join requests are waiting for an answer. Answer them" in page
-    assert "Harlem Skills Circle Not confirmed for 70 days: is the listing still correct? Yes, still correct" in page
+    assert "Harlem Skills Circle: 2 join requests are waiting for an answer. Answer them" in page
+    assert "Harlem Skills Circle: Not confirmed for 70 days: is the listing still correct? Yes, still correct" in page
     assert "1 invitation to co-facilitate is not accepted yet." in page
-    assert "Turned Down A moderator did not approve the listing: “Please add the room number.”" in page
-    assert "Lee's Group You are invited to co-facilitate this group. Answer the invitation" in page
+    assert "Turned Down: A moderator did not approve the listing: “Please add the room number.”" in page
+    assert "Lee's Group: You are invited to co-facilitate this group. Answer the invitation" in page
     assert "Waiting for a moderator's review since 20 November." in page
     body = client.get(reverse("group_manage")).content.decode()
     for name in ("group_requests", "group_notices", "group_facilitators"):
