@@ -124,8 +124,8 @@ def _save_group_form(request, *, group=None):
             services.group_update(group=group, meeting_formset=formset, audiences=audiences, by=request.user)
             messages.success(request, _("Your changes are saved."))
         return redirect(group)
-    if request.method == "POST":
-        messages.error(request, _("Please correct the errors below."))
+    # No flash message on failure: the summary at the top of the form (an alert) lists each
+    # problem and links to its field.
     return render(
         request,
         "groups/group_form.html",
