@@ -109,8 +109,9 @@ def test_my_groups_says_what_needs_doing(page, desk):
     assert "Not confirmed for 70 days: is the listing still correct? Yes, still correct" in todo
     assert "1 invitation to co-facilitate is not accepted yet." in todo
     assert "Turned Down Circle: A moderator did not approve the listing: “Please add the room number.”" in todo
-    card = " ".join(page.locator(".desk-card", has=page.get_by_role("heading", name="Harlem Skills Circle"))
-                    .inner_text().split())
+    card = " ".join(
+        page.locator(".desk-card", has=page.get_by_role("heading", name="Harlem Skills Circle")).inner_text().split()
+    )
     assert "Next meeting Tuesday" in card and "7:00 PM (Eastern Time)" in card
     review = page.locator(".desk-card", has=page.get_by_role("heading", name="Queens Review Group"))
     assert "Waiting for a moderator's review since" in review.inner_text()
@@ -160,7 +161,11 @@ def test_the_listing_form_lines_up_and_adds_meetings_in_place(page, desk):
     page.get_by_role("button", name="Add a meeting time").click()
     page.get_by_role("button", name="Add a meeting time").click()
     assert page.locator("[data-meeting-row]:visible").count() == 3
-    assert page.locator("[data-meeting-row]:visible legend").all_inner_texts() == ["Meeting 1", "Meeting 2", "Meeting 3"]
+    assert page.locator("[data-meeting-row]:visible legend").all_inner_texts() == [
+        "Meeting 1",
+        "Meeting 2",
+        "Meeting 3",
+    ]
     second, third = "[data-meeting-row]:visible >> nth=1", "[data-meeting-row]:visible >> nth=2"
     page.locator(f"{second} >> [name$='-weekday']").select_option("3")
     page.locator(f"{second} >> [name$='-start']").fill("10:00")
