@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -73,6 +75,20 @@ class DeleteAccountForm(forms.Form):
         return password
 
 
+def _credential_tokens(text):
+    """'PhD, LCSW; DBT-Linehan Board Certified' -> ['PhD', 'LCSW', 'DBT-Linehan Board Certified']."""
+    return [part.strip(" .") for part in re.split(r"[,;/]", text or "") if part.strip(" .")]
+
+
+def repeated_credentials(name, credentials):
+    """The credentials that also stand in the name, as "Dana Lee, LPC, MA" with "LPC, MA" does:
+    compared part by part after the first comma, ignoring case and full stops."""
+    if "," not in (name or ""):
+        return []
+    in_name = {token.replace(".", "").casefold() for token in _credential_tokens(name.split(",", 1)[1])}
+    return [c for c in _credential_tokens(credentials) if c.replace(".", "").casefold() in in_name]
+
+
 class ProfessionalForm(forms.ModelForm):
     class Meta:
         model = ProfessionalProfile
@@ -81,6 +97,21 @@ class ProfessionalForm(forms.ModelForm):
             "website", "statement", "open_to_contact", "consent",
         ]  # fmt: skip
         widgets = {"statement": forms.Textarea(attrs={"rows": 5})}
+
+    def clean(self):
+        data = super().clean()
+        name, credentials = data.get("public_name", ""), data.get("credentials", "")
+        repeated = repeated_credentials(name, credentials)
+        if repeated:
+            self.add_error(
+                "public_name",
+                _(
+                    "Give your name without %(which)s: the page shows your credentials after your name, "
+                    "so they would appear twice."
+                )
+                % {"which": ", ".join(f"“{c}”" for c in repeated)},
+            )
+        return data
 
     def clean_consent(self):
         if not self.cleaned_data["consent"]:

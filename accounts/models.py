@@ -129,7 +129,7 @@ class ProfessionalProfile(models.Model):
         PSYCHOLOGIST = "psychologist", _("Psychologist")
         PSYCHIATRIST = "psychiatrist", _("Psychiatrist")
         SOCIAL_WORKER = "social_worker", _("Clinical social worker")
-        COUNSELLOR = "counsellor", _("Counsellor / therapist")
+        COUNSELLOR = "counsellor", _("Counselor / therapist")
         DBT_THERAPIST = "dbt_therapist", _("DBT-trained therapist")
         NURSE = "nurse", _("Mental-health nurse")
         OTHER = "other", _("Other mental-health professional")
@@ -149,12 +149,12 @@ class ProfessionalProfile(models.Model):
         help_text=_("Degrees and certifications, e.g. PhD, LCSW, DBT-Linehan Board Certified."),
     )
     licence_number = models.CharField(
-        _("licence or registration number"), max_length=60, help_text=_("Seen only by moderators, to verify you.")
+        _("license or registration number"), max_length=60, help_text=_("Seen only by moderators, to verify you.")
     )
     licence_region = models.CharField(
         _("issuing state, province or country"), max_length=100, help_text=_("Also the region you are listed under.")
     )
-    organisation = models.CharField(_("organisation"), max_length=160, blank=True)
+    organisation = models.CharField(_("organization"), max_length=160, blank=True)
     website = models.URLField(_("public website"), max_length=300, blank=True)
     statement = models.TextField(
         _("statement of endorsement"),

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 ERASURE_SUMMARY = [
     _("Your account: e-mail addresses, display name, password and sign-in history."),
-    _("Your professional endorsement, if you made one, with its licence details and history."),
+    _("Your professional endorsement, if you made one, with its license details and history."),
     _("Messages you sent through the contact page from your e-mail address."),
 ]
 

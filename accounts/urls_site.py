@@ -4,6 +4,7 @@ from .views import contact, moderation, professionals
 
 urlpatterns = [
     path("professionals/", professionals.professional_list, name="professional_list"),
+    path("professionals/<int:pk>/", professionals.professional_detail, name="professional_detail"),
     path("professionals/join/", professionals.professional_join, name="professional_join"),
     path("professionals/me/", professionals.professional_me, name="professional_me"),
     path("professionals/me/withdraw/", professionals.professional_withdraw, name="professional_withdraw"),

@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.core.cache import cache
+
+from .middleware import after_two_factor
 
 
 def site(request):
@@ -12,16 +13,16 @@ def site(request):
         "MAP_TILE_URL": settings.MAP_TILE_URL,
         "MAP_TILE_ATTRIBUTION": settings.MAP_TILE_ATTRIBUTION,
         "is_moderator": signed_in and user.holds_moderator_role,
-        "moderation_waiting": _waiting() if signed_in and user.is_moderator else 0,
+        "moderation_waiting": _waiting(request) if signed_in and user.is_moderator else 0,
+        "after_two_factor": after_two_factor(request),
     }
 
 
-def _waiting():
-    """The total of every moderation queue, cached for a minute (a few count queries)."""
-    total = cache.get("moderation:waiting")
-    if total is None:
-        from groups.views.moderation import queue_counts
+def _waiting(request):
+    """The total of every moderation queue, counted on each page (a few indexed counts, for
+    moderators only) from the same function as the console's own counts, so the two always
+    agree: a cached total went on showing items a moderator had just decided."""
+    from groups.views.moderation import queue_counts
 
-        total = sum(queue["count"] for queue in queue_counts())
-        cache.set("moderation:waiting", total, 60)
-    return total
+    queues = getattr(request, "moderation_queues", None)  # the console's own, when it is the page
+    return sum(queue["count"] for queue in (queues if queues is not None else queue_counts()))

@@ -37,6 +37,20 @@ class RequestLogMiddleware:
         return response
 
 
+AFTER_TWO_FACTOR = "after_two_factor"
+
+
+def after_two_factor(request):
+    """Where a moderator sent to set up an authenticator app was going, or "" (for the recovery
+    codes page's "Continue" link, once the app is active)."""
+    session = getattr(request, "session", None)
+    going = session.get(AFTER_TWO_FACTOR, "") if session is not None else ""
+    user = getattr(request, "user", None)
+    if not (going and user and user.is_authenticated and user.has_authenticator_app):
+        return ""
+    return going
+
+
 class SecondFactorRequiredMiddleware:
     """The moderation console and the admin open only to accounts with an authenticator app.
 
@@ -51,6 +65,17 @@ class SecondFactorRequiredMiddleware:
         if request.path.startswith((reverse("moderation"), reverse("admin:index"))):
             user = request.user
             if user.is_authenticated and user.must_use_two_factor and not user.has_authenticator_app:
+                # Where they were going, for the "Continue" link once the app is set up (a path
+                # of this site's own, taken from this request, never from a parameter).
+                request.session[AFTER_TWO_FACTOR] = (
+                    request.get_full_path()
+                    if request.method == "GET"
+                    else (
+                        reverse("moderation")
+                        if request.path.startswith(reverse("moderation"))
+                        else reverse("admin:index")
+                    )
+                )
                 messages.warning(
                     request,
                     _(
@@ -59,6 +84,8 @@ class SecondFactorRequiredMiddleware:
                     ),
                 )
                 return redirect("mfa_activate_totp")
+            if request.session.get(AFTER_TWO_FACTOR) and user.is_authenticated and user.has_authenticator_app:
+                del request.session[AFTER_TWO_FACTOR]  # arrived: the "Continue" link has done its work
         return self.get_response(request)
 
 

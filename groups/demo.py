@@ -134,7 +134,7 @@ DESCRIPTIONS = [
     "and share how practice went.\n\nWe keep it practical and kind. Please arrive a few minutes early.",
     "We work through the modules in order, one skill a week, with a short mindfulness practice to begin. "
     "Members take turns leading.\n\nThis is peer support, not therapy.",
-    "A small, steady group. We open with a mindfulness exercise, go over homework, and practise a skill in pairs.\n\n"
+    "A small, steady group. We open with a mindfulness exercise, go over homework, and practice a skill in pairs.\n\n"
     "New members are asked to have completed a DBT program.",
     "Friendly and informal. We focus on using skills in everyday life: work, family and friendships.\n\n"
     "Tea and coffee provided.",

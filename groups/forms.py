@@ -48,7 +48,7 @@ class GroupForm(forms.ModelForm):
         label=_("You changed the address, and you placed the pin yourself. Where should the pin be?"),
         choices=[
             (PIN_KEEP, _("Keep the pin where I placed it")),
-            (PIN_MOVE, _("Move the pin to the new address (its ZIP code's or town's centre)")),
+            (PIN_MOVE, _("Move the pin to the new address (its ZIP code's or town's center)")),
         ],
         widget=forms.RadioSelect,
         required=False,
@@ -143,6 +143,7 @@ class MeetingTimeForm(forms.ModelForm):
             "end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+        help_texts = {"week_of_month": _("For once a month.")}
 
 
 class BaseMeetingTimeFormSet(BaseInlineFormSet):
@@ -209,6 +210,21 @@ class ReportForm(forms.ModelForm):
         widgets = {"reason": forms.RadioSelect, "text": forms.Textarea(attrs={"rows": 4})}
 
 
+class SignedOutReportForm(ReportForm):
+    """The report form for someone not signed in: the same questions, and a field people never
+    see (hidden by CSS, skipped by keyboard and screen readers) that only robots fill in."""
+
+    website = forms.CharField(required=False, label=_("Leave this empty"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+
+    @property
+    def is_spam(self):
+        return bool(self.cleaned_data.get("website"))
+
+
 class InviteForm(forms.Form):
     email = forms.EmailField(label=_("Their e-mail address"))
 
@@ -218,6 +234,17 @@ class ReasonForm(forms.Form):
         label=_("Reason (sent to the facilitators)"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class QuestionForm(forms.Form):
+    question = forms.CharField(
+        label=_("Ask the facilitators a question"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "E-mailed to the group's facilitators and kept in the listing's history. The reporter is not named."
+        ),
     )
 
 

@@ -465,22 +465,13 @@ class PeerGroup(models.Model):
     PRIVATE_FIELDS = ("venue", "address", "postal_code", "latitude", "longitude", "meeting_url")
 
     def changes_since_review(self):
-        """[(field label, before, after)] against what a moderator last approved. For a private
-        group the values of private fields are not shown, only that they changed."""
-        before, after = self.review_snapshot or {}, self.snapshot()
-        labels = {f.name: f.verbose_name for f in self._meta.fields}
-        labels.update(module=_("skill module"), audiences=_("especially for"), schedule=_("schedule"))
-        hidden = _("(private)")
+        """[diffs.Change] against what a moderator last approved, each field by its label with
+        human values; private fields say that they changed, never what they say."""
+        from .diffs import listing_changes
+
+        before = self.review_snapshot or {}
         private = self.is_location_private or before.get("location_privacy") == self.LocationPrivacy.MEMBERS
-        return [
-            (
-                str(labels.get(key, key)).capitalize(),
-                hidden if private and key in self.PRIVATE_FIELDS else before.get(key),
-                hidden if private and key in self.PRIVATE_FIELDS else after[key],
-            )
-            for key in after
-            if before.get(key) != after[key]
-        ]
+        return listing_changes(before, self.snapshot(), private_location=private)
 
     @property
     def meeting_url_host(self):
@@ -726,6 +717,7 @@ class ListingEvent(models.Model):
         REPORT_DISMISSED = "report_dismissed", _("Report dismissed")
         FACILITATOR_ADDED = "facilitator_added", _("Co-facilitator added")
         FACILITATOR_REMOVED = "facilitator_removed", _("Co-facilitator removed")
+        FACILITATORS_ASKED = "facilitators_asked", _("A moderator asked the facilitators")
 
     group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

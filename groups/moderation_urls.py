@@ -10,4 +10,5 @@ urlpatterns = [
     path("groups/<slug:slug>/unpublish/", moderation.unpublish, name="moderation_unpublish"),
     path("groups/<slug:slug>/archive/", moderation.archive, name="moderation_archive"),
     path("reports/<int:pk>/close/", moderation.close_report, name="moderation_report_close"),
+    path("reports/<int:pk>/ask/", moderation.ask_facilitators, name="moderation_report_ask"),
 ]

@@ -96,7 +96,7 @@ def group_update(*, group, meeting_formset, audiences, by):
     if group.status == PeerGroup.Status.PUBLISHED:
         group.has_unreviewed_changes = bool(changes)
         group.save(update_fields=["has_unreviewed_changes"])
-    _record(group, Action.EDITED, by=by, changes=[[label, str(old), str(new)] for label, old, new in changes])
+    _record(group, Action.EDITED, by=by, changes=[change.as_record() for change in changes])
     if group.status == PeerGroup.Status.PUBLISHED and group.accepting_new_members and not was_open:
         alerts.enqueue_alerts(group=group, reason=WaitingAlert.Reason.REOPENED)
     return group
@@ -292,12 +292,15 @@ class ReportLimitReached(Exception):
 
 @transaction.atomic
 def report_create(*, group, by, reason, text, submission=None):
-    """A report for the moderators, with their e-mails and the form's token (dbtselfhelp.submissions);
-    None when the form was acted on already."""
+    """A report from a member (`by`), or from someone not signed in (`by=None`: the view's
+    per-address rate limits stand in for the daily limit a member has), with the moderators'
+    e-mails and the form's token (dbtselfhelp.submissions); None when the form was acted on already."""
     if submission is not None and not submission.record():
         return None
     since = timezone.now() - timedelta(days=1)
-    if Report.objects.filter(reporter=by, created_at__gte=since).count() >= settings.REPORTS_PER_USER_PER_DAY:
+    if by is not None and (
+        Report.objects.filter(reporter=by, created_at__gte=since).count() >= settings.REPORTS_PER_USER_PER_DAY
+    ):
         raise ReportLimitReached
     report = Report.objects.create(group=group, reporter=by, reason=reason, text=text)
     send_templated_email(
@@ -316,6 +319,24 @@ def report_close(*, report, by, resolved=True, note=""):
     report.save(update_fields=["status", "resolved_by", "resolved_at"])
     action = Action.REPORT_RESOLVED if resolved else Action.REPORT_DISMISSED
     _record(report.group, action, by=by, note=note or report.get_reason_display())
+
+
+@transaction.atomic
+def report_ask_facilitators(*, report, by, question):
+    """A moderator answers a report by asking the group's facilitators a question: e-mailed to
+    them (replies go to the site's contact address, never to the moderator's own), and kept in
+    the listing's history with the question itself. The reporter is never named."""
+    _record(report.group, Action.FACILITATORS_ASKED, by=by, note=question)
+    send_templated_email(
+        template="report_question",
+        to=report.group.facilitator_emails(),
+        context={
+            "group": report.group,
+            "question": question,
+            "url": absolute_url(reverse("group_edit", args=[report.group.slug])),
+        },
+        reply_to=[settings.CONTACT_EMAIL],
+    )
 
 
 # --- Freshness ----------------------------------------------------------------------------

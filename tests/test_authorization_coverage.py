@@ -22,7 +22,8 @@ COVERED = {
     **dict.fromkeys(["group_list", "group_create", "group_manage", "moderation", "meeting_guide_feed",
                      "feed_about"],
                     f"{GROUPS}::test_pages"),
-    **dict.fromkeys(["notice_delete", "facilitator_remove", "invitation_cancel", "moderation_report_close"],
+    **dict.fromkeys(["notice_delete", "facilitator_remove", "invitation_cancel", "moderation_report_close",
+                     "moderation_report_ask"],
                     f"{GROUPS}::test_object_actions"),
     **dict.fromkeys(["group_approve", "group_decline", "group_remove"],
                     f"{GROUPS}::test_only_the_groups_facilitators_decide_requests"),
@@ -46,6 +47,7 @@ COVERED = {
     ),
     "professional_me": "tests.accounts.test_professionals::test_editing_the_statement_keeps_the_listing",
     "professional_withdraw": "tests.accounts.test_professionals::test_withdrawing_removes_the_listing",
+    "professional_detail": "tests.accounts.test_desk_professionals::test_only_verified_entries_are_public",
     # lessons and information pages
     **dict.fromkeys(
         ["lesson_index", "lesson_feed", "skill_list", "testimonial_list", "testimonial_create",

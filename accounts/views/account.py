@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from .. import services
 from ..forms import AccountForm, DeleteAccountForm
+from ..models import ProfessionalProfile
 
 
 @login_required
@@ -22,7 +23,9 @@ def account(request):
         messages.success(request, _("Your settings are saved."))
         return redirect("account")
     sections = [import_string(path)(request) for path in settings.ACCOUNT_SECTIONS]
-    return render(request, "accounts/account.html", {"form": form, "sections": sections})
+    professional = ProfessionalProfile.objects.filter(user=request.user).first()
+    context = {"form": form, "sections": sections, "professional": professional}
+    return render(request, "accounts/account.html", context)
 
 
 @login_required

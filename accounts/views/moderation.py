@@ -1,8 +1,12 @@
 """Moderators' queues kept by the accounts app: professional applications and contact messages."""
 
+from urllib.parse import quote, urlencode
+
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,10 +17,10 @@ from ..forms import ReasonForm
 from ..models import ContactMessage, ProfessionalProfile
 
 CHECKLIST = [
-    _("The licence number is found in the issuing region's public register, under this name."),
-    _("The licence is current, with no restriction that bears on endorsing."),
+    _("The license number is found in the issuing region's public register, under this name."),
+    _("The license is current, with no restriction that bears on endorsing."),
     _("The profession and credentials match the register."),
-    _("The website, if given, belongs to this person or their organisation."),
+    _("The website, if given, belongs to this person or their organization."),
     _("The statement is an endorsement, not advertising, and gives no clinical advice."),
 ]
 
@@ -67,13 +71,33 @@ def professional_decide(request, pk, action):
     return redirect("moderation_professionals")
 
 
+def reply_link(message):
+    """A mailto: link that opens the moderator's own mail program with a reply to a contact
+    message: the sender's address, "Re:" and the topic as the subject, the message quoted
+    below (shortened, as mail programs limit how long a link may be)."""
+    quoted = message.message if len(message.message) <= 1200 else message.message[:1200] + "…"
+    wrote = _("On %(when)s, %(name)s wrote:") % {
+        "when": date_format(message.created_at, "j F Y"),
+        "name": message.name,
+    }
+    body = "\n\n\n" + wrote + "\n" + "\n".join("> " + line for line in quoted.splitlines())
+    subject = _("Re: your message to %(site)s (%(topic)s)") % {
+        "site": settings.SITE_NAME,
+        "topic": message.get_topic_display(),
+    }
+    return f"mailto:{quote(message.email, safe='@')}?" + urlencode({"subject": subject, "body": body}, quote_via=quote)
+
+
 @moderator_required
 def contact_messages(request):
+    new = list(ContactMessage.objects.filter(status="new").order_by("created_at"))
+    for message in new:
+        message.reply_link = reply_link(message)
     return render(
         request,
         "accounts/moderation/messages.html",
         {
-            "new": ContactMessage.objects.filter(status="new").order_by("created_at"),
+            "new": new,
             "handled": ContactMessage.objects.filter(status="handled")
             .select_related("handled_by")
             .order_by("-handled_at")[:30],

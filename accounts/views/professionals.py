@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,12 +23,21 @@ def professional_list(request):
     page = Paginator(filterset.qs if valid else ProfessionalProfile.objects.none(), 30).get_page(
         request.GET.get("page")
     )
+    own = ProfessionalProfile.objects.filter(user=request.user).first() if request.user.is_authenticated else None
     return render(
         request,
         "accounts/professional_list.html",
-        {"filter_form": filterset.form, "page": page},
+        {"filter_form": filterset.form, "page": page, "own_profile": own},
         status=200 if valid else 400,
     )
+
+
+def professional_detail(request, pk):
+    """One verified endorser's public entry (what the list shows, at an address of its own).
+    Anything not verified is 404 to everyone, its owner included: it is not public."""
+    profile = get_object_or_404(ProfessionalProfile.objects.verified(), pk=pk)
+    own = request.user.is_authenticated and profile.user_id == request.user.pk
+    return render(request, "accounts/professional_detail.html", {"p": profile, "is_own": own})
 
 
 @verified_member_required

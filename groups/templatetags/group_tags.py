@@ -37,3 +37,31 @@ def status_badge(group):
     from django.utils.html import format_html
 
     return format_html('<span class="badge badge--{}">{}</span>', group.status, group.get_status_display())
+
+
+@register.filter
+def readable_changes(records):
+    """A ListingEvent's stored changes as diffs.Change, old records included."""
+    from groups.diffs import Change
+
+    return [Change.from_record(record) for record in records or []]
+
+
+@register.filter
+def history_zone(user, group):
+    """The zone a listing's history is shown in: the viewer's own (their account setting),
+    else the group's, else UTC, so a time is never shown without saying in which zone."""
+    from dbtselfhelp.zones import is_zone
+
+    for zone in (getattr(user, "time_zone", ""), getattr(group, "time_zone", "")):
+        if zone and is_zone(zone):
+            return zone
+    return "UTC"
+
+
+@register.filter
+def zone_label(zone):
+    """'America/New_York' as 'Eastern Time (America/New_York)'."""
+    from dbtselfhelp.zones import zone_name
+
+    return f"{zone_name(zone)} ({zone})" if zone and zone != "UTC" else "UTC"

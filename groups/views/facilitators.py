@@ -5,11 +5,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+
+from dbtselfhelp.zones import zone_name
 
 from .. import services
 from ..access import get_group_for_facilitator, verified_member_required
@@ -19,47 +22,99 @@ from ..models import FacilitatorInvitation, GroupFacilitator, JoinRequest, PeerG
 from .advisers import adviser_candidates
 
 
+def _todo(group, *, days, now):
+    """What a facilitator should do about one of their groups, most pressing first: each a
+    line, and where to do it."""
+    todo = []
+    if group.waiting:
+        todo.append({
+            "text": ngettext("%(n)d join request is waiting for an answer.",
+                             "%(n)d join requests are waiting for an answer.", group.waiting) % {"n": group.waiting},
+            "url": reverse("group_requests", args=[group.slug]), "link": _("Answer them"),
+        })  # fmt: skip
+    if group.status == PeerGroup.Status.REJECTED:
+        todo.append({
+            "text": _("A moderator did not approve the listing: “%(reason)s”") % {"reason": group.rejection_reason}
+            if group.rejection_reason else _("A moderator did not approve the listing."),
+            "url": reverse("group_edit", args=[group.slug]), "link": _("Edit it and submit it again"),
+        })  # fmt: skip
+    elif group.status == PeerGroup.Status.DRAFT:
+        todo.append({"text": _("The listing is a draft: nobody else sees it until a moderator approves it."),
+                     "url": group.get_absolute_url(), "link": _("Check it and submit it for review")})  # fmt: skip
+    elif group.status == PeerGroup.Status.ARCHIVED:
+        todo.append(
+            {
+                "text": _("The listing is archived and no longer public."),
+                "url": reverse("group_edit", args=[group.slug]),
+                "link": _("Edit it and submit it again"),
+            }
+        )
+    if group.status == PeerGroup.Status.PUBLISHED and days >= settings.LISTING_REMIND_DAYS:
+        todo.append({
+            "text": ngettext("Not confirmed for %(n)d day: is the listing still correct?",
+                             "Not confirmed for %(n)d days: is the listing still correct?", days) % {"n": days},
+            "confirm": True,
+        })  # fmt: skip
+    if group.invitations_open:
+        todo.append({
+            "text": ngettext("%(n)d invitation to co-facilitate is not accepted yet.",
+                             "%(n)d invitations to co-facilitate are not accepted yet.",
+                             group.invitations_open) % {"n": group.invitations_open},
+            "url": reverse("group_facilitators", args=[group.slug]), "link": _("See the invitations"),
+        })  # fmt: skip
+    return todo
+
+
+def _my_invitations(user, now):
+    """Invitations to co-facilitate sent to one of the member's verified addresses, still open."""
+    addresses = list(user.emailaddress_set.filter(verified=True).values_list("email", flat=True))
+    if not addresses:
+        return []
+    query = Q()
+    for address in addresses:
+        query |= Q(email__iexact=address)
+    open_ = FacilitatorInvitation.objects.filter(query, accepted_at__isnull=True).select_related("group")
+    return [inv for inv in open_.order_by("-created_at") if not inv.is_expired and not inv.group.is_facilitator(user)]
+
+
 @verified_member_required
 def manage(request):
-    """My groups: the groups I belong to and my requests; the groups I facilitate, with their
-    status, last confirmation, waiting requests and what needs attention; my calendar."""
+    """My groups: what needs doing first (requests waiting, listings to confirm, review, rejection
+    and its reason, invitations), then each group I facilitate with its next meeting and links
+    to its notices, co-facilitators and requests; the groups I belong to; my calendar."""
+    now = timezone.now()
     memberships = (
         JoinRequest.objects.filter(user=request.user, status__in=["pending", "approved"])
         .select_related("group")
         .prefetch_related("group__meeting_times")
         .order_by("status", "group__name")
     )
+    today = now.date()
     groups = (
         PeerGroup.objects.facilitated_by(request.user)
+        .for_cards(now)
         .annotate(
             open_reports=Count("reports", filter=Q(reports__status="open"), distinct=True),
             waiting=Count("join_requests", filter=Q(join_requests__status="pending"), distinct=True),
+            invitations_open=Count("invitations", filter=Q(invitations__accepted_at__isnull=True), distinct=True),
+            notices_ahead=Count("notices", filter=Q(notices__date__gte=today), distinct=True),
         )
         .order_by("name")
     )
-    now = timezone.now()
-    rows = []
+    rows, todo_total = [], 0
     for group in groups:
         days = group.days_since_confirmed(now)
-        attention = []
-        if group.status == PeerGroup.Status.DRAFT:
-            attention.append(_("Draft: submit it for review when it is ready."))
-        elif group.status == PeerGroup.Status.REJECTED:
-            attention.append(_("Not approved: see the moderator's reason, edit and submit again."))
-        elif group.status == PeerGroup.Status.ARCHIVED:
-            attention.append(_("Archived: edit and submit it again if the group still meets."))
-        if group.status == PeerGroup.Status.PUBLISHED and days >= settings.LISTING_REMIND_DAYS:
-            attention.append(_("Please confirm the listing is still correct."))
-        if group.waiting:
-            attention.append(
-                ngettext("%(n)d join request is waiting.", "%(n)d join requests are waiting.", group.waiting)
-                % {"n": group.waiting}
-            )
-        if group.has_unreviewed_changes:
-            attention.append(_("Your latest changes are waiting for a moderator's look (the listing stays public)."))
-        rows.append({"group": group, "days": days, "attention": attention})
+        todo = _todo(group, days=days, now=now)
+        todo_total += len(todo)
+        rows.append({
+            "group": group, "days": days, "todo": todo, "next_meeting": group.next_meeting(now),
+            "zone_name": zone_name(group.time_zone),
+        })  # fmt: skip
+    invitations = _my_invitations(request.user, now)
     context = {
         "rows": rows,
+        "todo_total": todo_total + len(invitations),
+        "my_invitations": invitations,
         "memberships": memberships,
         "calendar_url": member_calendar_url(request, request.user),
     }

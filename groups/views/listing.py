@@ -11,16 +11,17 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dbtselfhelp.ratelimits import rate_limited
+from dbtselfhelp.ratelimits import over_limit
 from dbtselfhelp.submissions import FormToken
 from dbtselfhelp.zones import viewer_zone_name, zone_name
 from lessons.markdown import render_markdown
 
 from .. import alerts, membership, services
 from ..access import get_group_for_facilitator, get_visible_group, verified_member_required
-from ..forms import GroupForm, MeetingTimeFormSet, NoticeForm, ReportForm
+from ..forms import GroupForm, MeetingTimeFormSet, NoticeForm, ReportForm, SignedOutReportForm
 from ..jsonld import as_script, group_jsonld
 from ..models import GroupFacilitator, JoinRequest, Notice, PeerGroup
+from ..pin_map import pin_map
 
 
 def group_detail(request, slug):
@@ -77,11 +78,44 @@ def group_detail(request, slug):
     return render(request, "groups/group_detail.html", context)
 
 
+# Empty meeting rows the form offers, so several meeting times can be added in one save
+# without JavaScript (the script shows one at a time, on "Add a meeting time").
+BLANK_MEETING_ROWS = 3
+
+
+def _problems(form, formset):
+    """Every error on the page, once, with the field it belongs to: the summary at the top
+    links each one to its field."""
+    problems = []
+
+    def add(bound, where, message):
+        problems.append({"target": bound.auto_id if bound is not None else "meetings", "where": where,
+                         "message": message})  # fmt: skip
+
+    for name, errors in form.errors.items():
+        bound = form[name] if name in form.fields else None
+        for message in errors:
+            add(bound, bound.label if bound is not None else _("The listing"), message)
+    for message in formset.non_form_errors():
+        add(None, _("When it meets"), message)
+    for number, meeting_form in enumerate(formset.forms, start=1):
+        for name, errors in meeting_form.errors.items():
+            bound = meeting_form[name] if name in meeting_form.fields else None
+            where = _("Meeting %(n)d") % {"n": number}
+            if bound is not None:
+                where = f"{where}, {bound.label}"
+            for message in errors:
+                add(bound, where, message)
+    return problems
+
+
 def _save_group_form(request, *, group=None):
     creating = group is None
     group = group or PeerGroup(contact_name=request.user.display_name)
     form = GroupForm(request.POST or None, instance=group, prefix="group")
     formset = MeetingTimeFormSet(request.POST or None, instance=group, prefix="meetings")
+    if not formset.is_bound:
+        formset.extra = BLANK_MEETING_ROWS
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         group = form.save(commit=False)
         audiences = form.cleaned_data["audiences"]
@@ -97,8 +131,8 @@ def _save_group_form(request, *, group=None):
             if creating:
                 group.pk = None  # the transaction was rolled back: nothing was saved
             formset._non_form_errors = formset.error_class([error.message], error_class="nonform")
-    if request.method == "POST":
-        messages.error(request, _("Please correct the errors below."))
+    # No flash message on failure: the summary at the top of the form (an alert) lists each
+    # problem and links to its field.
     return render(
         request,
         "groups/group_form.html",
@@ -107,6 +141,13 @@ def _save_group_form(request, *, group=None):
             "formset": formset,
             "group": None if creating else group,
             "waiting_hint": None if creating else alerts.waiting_hint(group, timezone.now()),
+            "problems": _problems(form, formset) if request.method == "POST" else [],
+            "pin": pin_map(
+                group.latitude,
+                group.longitude,
+                public_latitude=group.public_latitude if group.is_location_private else None,
+                public_longitude=group.public_longitude if group.is_location_private else None,
+            ),
             # The facilitator's own pin, to drag where it belongs.
             "map_points": [{"lat": group.latitude, "lng": group.longitude}] if group.latitude is not None else [],
         },
@@ -183,22 +224,29 @@ def notice_delete(request, slug, pk):
     return redirect("group_notices", slug=group.slug)
 
 
-@verified_member_required
-@rate_limited("report")
 def group_report(request, slug):
+    """Report a problem with a listing. Members report as themselves; anyone else may too (the
+    person who notices a wrong listing is often not a member), through a form with a hidden
+    field for robots and the contact form's limits on each address."""
     group = get_visible_group(request, slug)
-    form = ReportForm(request.POST or None)
+    member = request.user.is_authenticated and request.user.is_verified
+    if request.method == "POST" and over_limit(request, "report" if member else "contact"):
+        return render(request, "429.html", status=429)
+    form = (ReportForm if member else SignedOutReportForm)(request.POST or None)
     submission = FormToken(request, f"report:{group.pk}:{request.user.pk}")
-    context = {"group": group, "form": form, "submission": submission}
-    thanks = _("Thank you. A moderator will look at your report.")
+    context = {"group": group, "form": form, "signed_out": not member, "submission": submission}
     if request.method == "POST" and submission.done():  # sent again after an error: it went the first time
-        messages.success(request, thanks)
+        messages.success(request, _("Thank you. A moderator will look at your report."))
         return redirect(group)
     if request.method == "POST" and form.is_valid():
+        thanks = _("Thank you. A moderator will look at your report.")
+        if not member and form.is_spam:  # a robot filled the hidden field: say thanks, keep nothing
+            messages.success(request, thanks)
+            return redirect(group)
         try:
             services.report_create(
                 group=group,
-                by=request.user,
+                by=request.user if member else None,
                 reason=form.cleaned_data["reason"],
                 text=form.cleaned_data["text"],
                 submission=submission,

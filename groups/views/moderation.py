@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from .. import services
 from ..access import moderator_required
-from ..forms import OptionalNoteForm, ReasonForm
+from ..forms import OptionalNoteForm, QuestionForm, ReasonForm
 from ..models import GroupFacilitator, ListingEvent, PeerGroup, Report
 
 
@@ -49,7 +49,9 @@ def queue_counts():
 def console(request):
     pending = PeerGroup.objects.needing_review().order_by("submitted_at", "pk")
     changed = PeerGroup.objects.changed_since_review().order_by("updated_at", "pk")
-    reports = Report.objects.filter(status=Report.Status.OPEN).select_related("group", "reporter")
+    reports = list(Report.objects.filter(status=Report.Status.OPEN).select_related("group", "reporter"))
+    for report in reports:
+        report.ask_form = QuestionForm(prefix=f"ask-{report.pk}")
     archived = (
         ListingEvent.objects.filter(
             action=ListingEvent.Action.ARCHIVED, created_at__gte=timezone.now() - timedelta(days=30)
@@ -57,13 +59,13 @@ def console(request):
         .select_related("group", "actor")
         .order_by("-created_at")[:50]
     )
+    request.moderation_queues = queue_counts()  # the header's total is the sum of these very counts
     context = {
-        "extra_queues": extra_queues(),
+        "queues": request.moderation_queues,
         "pending": pending,
         "changed": changed,
         "reports": reports,
         "archived": archived,
-        "counts": {"pending": len(pending), "changed": len(changed), "reports": len(reports)},
     }
     return render(request, "groups/moderation/console.html", context)
 
@@ -78,10 +80,13 @@ def review_group(request, slug):
         ),
         slug=slug,
     )
+    reports = list(group.reports.select_related("reporter").order_by("-created_at"))
+    for report in reports:
+        report.ask_form = QuestionForm(prefix=f"ask-{report.pk}") if report.status == Report.Status.OPEN else None
     context = {
         "group": group,
         "changes": group.changes_since_review() if group.review_snapshot else [],
-        "reports": group.reports.select_related("reporter").order_by("-created_at"),
+        "reports": reports,
         "history": group.events.select_related("actor"),
         "approve_form": OptionalNoteForm(prefix="approve"),
         "reject_form": ReasonForm(prefix="reject"),
@@ -103,12 +108,13 @@ def _decide(request, slug, *, allowed, form_class, prefix, action, done):
     if not form.is_valid():
         messages.error(request, _("Please give a reason."))
         return redirect("moderation_group", slug=group.slug)
+    was = group.status
     try:
         action(group=group, by=request.user, text=next(iter(form.cleaned_data.values()), ""))
     except services.ListingIncomplete as error:
         messages.error(request, error.message)
         return redirect("moderation_group", slug=group.slug)
-    messages.success(request, done)
+    messages.success(request, done(was) if callable(done) else done)
     return redirect("moderation")
 
 
@@ -121,7 +127,8 @@ def approve(request, slug):
     return _decide(
         request, slug, allowed={S.PENDING, S.PUBLISHED}, form_class=OptionalNoteForm, prefix="approve",
         action=lambda group, by, text: services.group_approve(group=group, by=by, note=text),
-        done=_("Approved. The listing is public."),
+        done=lambda was: _("Changes accepted. The listing stays public, as it is now.") if was == S.PUBLISHED
+        else _("Approved. The listing is public."),
     )  # fmt: skip
 
 
@@ -164,3 +171,23 @@ def close_report(request, pk):
     services.report_close(report=report, by=request.user, resolved=resolved, note=request.POST.get("note", "")[:2000])
     messages.success(request, _("Report resolved.") if resolved else _("Report dismissed."))
     return redirect("moderation")
+
+
+@require_POST
+@moderator_required
+def ask_facilitators(request, pk):
+    """Answer an open report by asking the group's facilitators a question (kept in the history)."""
+    report = get_object_or_404(Report.objects.select_related("group"), pk=pk, status=Report.Status.OPEN)
+    form = QuestionForm(request.POST, prefix=f"ask-{report.pk}")
+    if not form.is_valid():
+        messages.error(request, _("Please write the question to send."))
+    else:
+        services.report_ask_facilitators(report=report, by=request.user, question=form.cleaned_data["question"])
+        messages.success(
+            request,
+            _("Your question is sent to the facilitators of %(group)s and kept in the listing's history.")
+            % {"group": report.group.name},
+        )
+    if request.POST.get("next") == "review":
+        return redirect("moderation_group", slug=report.group.slug)
+    return redirect(reverse("moderation") + "#reports")

@@ -19,7 +19,7 @@ def test_apply_verify_and_appear(page):
     page.get_by_label("Name as it should appear").fill("Dr Dana Rivera")
     page.get_by_label("Profession").select_option("psychologist")
     page.get_by_label("Credentials").fill("PhD")
-    page.get_by_label("Licence or registration number").fill("PSY-998877")
+    page.get_by_label("License or registration number").fill("PSY-998877")
     page.get_by_label("Issuing state, province or country").fill("NY")
     page.get_by_label("Statement of endorsement").fill("Practising skills with peers keeps them alive.")
     page.get_by_label("I agree to be listed publicly as an endorser").check()

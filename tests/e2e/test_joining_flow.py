@@ -30,8 +30,8 @@ def test_ask_to_join_be_welcomed_and_see_how_to_attend(page):
     assert mail.outbox[-1].to == ["lead@example.org"]
     sign_in(page, "lead@example.org")
     page.goto("/groups/manage/")
-    page.get_by_text("1 join request is waiting.").wait_for()
-    page.get_by_role("link", name="Requests (Quiet Harbour Group)").click()
+    page.get_by_text("1 join request is waiting for an answer.").wait_for()
+    page.get_by_role("link", name="Requests and members (Quiet Harbour Group)").click()
     check_page(page, "join requests")
     page.get_by_role("button", name="Welcome Sam").click()
     page.get_by_text("Sam is now a member").wait_for()

@@ -1,4 +1,4 @@
-"""Read a lesson, follow a skill to the glossary, follow 'groups practising this module'."""
+"""Read a lesson, follow a skill to the glossary, follow 'groups practicing this module'."""
 
 import pytest
 
@@ -23,7 +23,7 @@ def test_read_a_lesson_and_follow_its_links(page):
     page.wait_for_url("**/skills/#dear-man")
     check_page(page, "glossary")
     page.go_back()
-    page.get_by_role("link", name="Groups practising this module near you").click()
+    page.get_by_role("link", name="Groups practicing this module near you").click()
     page.wait_for_url("**/groups/?module=interpersonal-effectiveness")
     page.goto("/testimonials/")
     page.get_by_text("— Sam K.").wait_for()

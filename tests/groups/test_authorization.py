@@ -20,7 +20,7 @@ PUBLISHED_MATRIX = [
     ("group_notices", "get", dict(anonymous=LOGIN, member=403, other_facilitator=403, facilitator=200, moderator=403)),
     ("group_facilitators", "get", dict(anonymous=LOGIN, member=403, other_facilitator=403, facilitator=200,
                                        moderator=403)),
-    ("group_report", "get", dict(anonymous=LOGIN, member=200, other_facilitator=200, facilitator=200, moderator=200)),
+    ("group_report", "get", dict(anonymous=200, member=200, other_facilitator=200, facilitator=200, moderator=200)),
     ("moderation_group", "get", dict(anonymous=LOGIN, member=403, other_facilitator=403, facilitator=403,
                                      moderator=200)),
     ("group_join", "get", dict(anonymous=LOGIN, member=200, other_facilitator=200, facilitator=302, moderator=200)),
@@ -50,7 +50,7 @@ DRAFT_MATRIX = [
     ("group_notices", "get", dict(anonymous=LOGIN, member=404, other_facilitator=404, facilitator=200, moderator=403)),
     ("group_facilitators", "get", dict(anonymous=LOGIN, member=404, other_facilitator=404, facilitator=200,
                                        moderator=403)),
-    ("group_report", "get", dict(anonymous=LOGIN, member=404, other_facilitator=404, facilitator=200, moderator=200)),
+    ("group_report", "get", dict(anonymous=404, member=404, other_facilitator=404, facilitator=200, moderator=200)),
     ("group_join", "get", dict(anonymous=LOGIN, member=404, other_facilitator=404, facilitator=302, moderator=302)),
     ("group_requests", "get", dict(anonymous=LOGIN, member=404, other_facilitator=404, facilitator=200,
                                    moderator=403)),
@@ -131,6 +131,9 @@ def test_object_actions(as_persona, group, facilitator, other_group, member, per
           (LOGIN if persona == "anonymous" else outsider))  # fmt: skip
     check(client.post(reverse("invitation_cancel", args=[group.slug, invitation.pk])), 302 if allowed else
           (LOGIN if persona == "anonymous" else outsider))  # fmt: skip
+    asked = client.post(reverse("moderation_report_ask", args=[report.pk]), {f"ask-{report.pk}-question": "Still on?"})
+    check(asked, 302 if persona == "moderator" else (LOGIN if persona == "anonymous" else 403))
+    assert group.events.filter(action="facilitators_asked", note="Still on?").exists() is (persona == "moderator")
     check(client.post(reverse("moderation_report_close", args=[report.pk])), 302 if persona == "moderator" else
           (LOGIN if persona == "anonymous" else 403))  # fmt: skip
     assert Notice.objects.filter(pk=notice.pk).exists() is not allowed

@@ -112,7 +112,7 @@ def test_the_facilitator_declines_kindly_with_a_link_to_other_groups(client, mem
     assert request.status == "declined"
     message = mail.outbox[-1]
     assert message.to == [member.email]
-    assert "not a judgement of you" in message.body
+    assert "not a judgment of you" in message.body
     assert "/groups/?near=New+York" in message.body
 
 

@@ -140,7 +140,7 @@ def test_editing_a_published_listing_keeps_it_public_and_queues_the_change(clien
     assert group.status == PeerGroup.Status.PUBLISHED
     assert group.has_unreviewed_changes
     assert group.venue == "Riverside Library, Room 4"
-    labels = [label for label, _, _ in group.changes_since_review()]
+    labels = [change.label for change in group.changes_since_review()]
     assert "Venue" in labels
 
     client.force_login(moderator)
