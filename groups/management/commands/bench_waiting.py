@@ -73,9 +73,9 @@ class Command(BaseCommand):
                           f"median {statistics.median(times):.1f} ms, max {max(times):.1f} ms (5 runs)")  # fmt: skip
         if connection.vendor == "postgresql":
             group = PeerGroup.objects.get(slug="bench-waiting-0")
-            query = alerts.matching_requests(group, now).values("pk").query
+            sql, params = alerts.matching_requests(group, now).values("pk").query.sql_with_params()
             with connection.cursor() as cursor:
-                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {query}")
+                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
                 plan = [row[0] for row in cursor.fetchall()]
             self.stdout.write("  " + "\n  ".join(line for line in plan if "Index" in line or "Execution" in line))
 
