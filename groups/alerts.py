@@ -248,33 +248,73 @@ def alert_waiting(group_id, reason):
     send_alerts(group_id=group_id, reason=reason, now=timezone.now())
 
 
+BATCH = 500
+
+
 def send_alerts(*, group_id, reason, now):
     """Tell each matching person of the group once. Someone told of another group in the last week
-    gets this one in their weekly digest instead. Returns how many e-mails were queued."""
+    gets this one in their weekly digest instead. Returns how many e-mails were queued.
+
+    In batches: the people already told are left out by one query, the rest get their alert rows
+    and e-mails in one transaction (so a run cut short loses a batch, never half of one). If
+    another run told some of them meanwhile, the unique (request, group) row refuses the batch and
+    it is done one by one."""
     group = PeerGroup.objects.filter(pk=group_id, status=PeerGroup.Status.PUBLISHED).first()
     if group is None or not group.accepting_new_members:
         return 0
-    sent = 0
-    for request in matching_requests(group, now).iterator(chunk_size=1000):
+    sent, batch = 0, []
+    for request in matching_requests(group, now).order_by("pk").iterator(chunk_size=BATCH):
+        batch.append(request)
+        if len(batch) == BATCH:
+            sent, batch = sent + _alert_batch(group, batch, reason, now), []
+    return sent + (_alert_batch(group, batch, reason, now) if batch else 0)
+
+
+def _alert_batch(group, requests, reason, now):
+    told = set(WaitingAlert.objects.filter(group=group, request__in=requests).values_list("request_id", flat=True))
+    fresh = [r for r in requests if r.pk not in told]
+    if not fresh:
+        return 0
+    try:
         with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    alert = WaitingAlert.objects.create(request=request, group=group, reason=reason, created_at=now)
-            except IntegrityError:
-                continue  # told already: never two e-mails about one group
-            if request.last_alert_at and request.last_alert_at > now - DIGEST_EVERY:
-                continue  # waits for the digest
-            _send_alert_email(request, [alert], now)
-            sent += 1
-    return sent
+            alerts = WaitingAlert.objects.bulk_create(
+                [WaitingAlert(request=r, group=group, reason=reason, created_at=now) for r in fresh]
+            )
+            due = [(r, a) for r, a in zip(fresh, alerts, strict=True)
+                   if not (r.last_alert_at and r.last_alert_at > now - DIGEST_EVERY)]  # fmt: skip
+            for request, alert in due:
+                alert.group = group
+                _queue_alert_email(request, [alert])
+            WaitingAlert.objects.filter(pk__in=[a.pk for _, a in due]).update(sent_at=now)
+            WaitingRequest.objects.filter(pk__in=[r.pk for r, _ in due]).update(last_alert_at=now)
+            return len(due)
+    except IntegrityError:
+        return sum(_alert_one(group, request, reason, now) for request in fresh)
 
 
-def _send_alert_email(request, alerts, now):
+def _alert_one(group, request, reason, now):
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                alert = WaitingAlert.objects.create(request=request, group=group, reason=reason, created_at=now)
+        except IntegrityError:
+            return 0  # told already: never two e-mails about one group
+        if request.last_alert_at and request.last_alert_at > now - DIGEST_EVERY:
+            return 0  # waits for the digest
+        _send_alert_email(request, [alert], now)
+        return 1
+
+
+def _queue_alert_email(request, alerts):
     groups = [{"group": a.group, "url": settings.SITE_URL + a.group.get_absolute_url(), "reason": a.reason}
               for a in alerts]  # fmt: skip
     template = "waiting_alert" if len(alerts) == 1 else "waiting_digest"
     send_templated_email(template=template, to=[request.email], context=_context(request, groups=groups),
                          headers=_unsubscribe_headers(request))  # fmt: skip
+
+
+def _send_alert_email(request, alerts, now):
+    _queue_alert_email(request, alerts)
     WaitingAlert.objects.filter(pk__in=[a.pk for a in alerts]).update(sent_at=now)
     WaitingRequest.objects.filter(pk=request.pk).update(last_alert_at=now)
 

@@ -157,6 +157,26 @@ def test_a_robot_filling_the_hidden_field_is_thanked_and_nothing_is_kept(client,
 # --- Hearing the day a group opens --------------------------------------------------------------
 
 
+def test_a_batch_told_meanwhile_by_another_run_is_done_one_by_one(db, facilitator, moderator, monkeypatch):
+    waiting_person("first@example.org")
+    waiting_person("second@example.org")
+    mail.outbox.clear()
+    group_id = publish_quietly(make_group(facilitator, status="draft"), moderator)
+    first = WaitingRequest.objects.get(email="first@example.org")
+    real_filter = WaitingAlert.objects.filter
+
+    def stale_view(*args, **kwargs):  # this run's look happens before the other run's write
+        result = real_filter(*args, **kwargs)
+        if "request__in" in kwargs and not WaitingAlert.objects.exists():
+            WaitingAlert.objects.create(request=first, group_id=group_id, reason="published", created_at=NOW)
+            return result.none()
+        return result
+
+    monkeypatch.setattr(WaitingAlert.objects, "filter", stale_view)
+    assert alerts.send_alerts(group_id=group_id, reason="published", now=NOW) == 1
+    assert [m.to for m in mail.outbox] == [["second@example.org"]]
+
+
 def test_publishing_a_group_tells_the_people_waiting_within_their_radius_once(db, facilitator, moderator):
     near = waiting_person("near@example.org", at=(40.80, -73.95), radius_km=10)
     waiting_person("far@example.org", at=(42.65, -73.75), radius_km=10)  # Albany
@@ -394,18 +414,19 @@ def test_a_fan_out_cut_short_is_finished_by_the_daily_sweep(db, facilitator, mod
     waiting_person("second@example.org")
     mail.outbox.clear()
     group = make_group(facilitator, status="draft")
-    real, calls = WaitingAlert.objects.create, []
+    real, calls = alerts._alert_batch, []
 
-    def killed_at_the_second(**fields):
-        calls.append(fields)
+    def killed_at_the_second(*args):
+        calls.append(args)
         if len(calls) == 2:
             raise SystemExit("the worker was killed")
-        return real(**fields)
+        return real(*args)
 
-    monkeypatch.setattr(WaitingAlert.objects, "create", killed_at_the_second)
+    monkeypatch.setattr(alerts, "BATCH", 1)  # one person a batch, so the first is done when it dies
+    monkeypatch.setattr(alerts, "_alert_batch", killed_at_the_second)
     with pytest.raises(SystemExit):
         alerts.send_alerts(group_id=publish_quietly(group, moderator), reason="published", now=NOW)
-    monkeypatch.setattr(WaitingAlert.objects, "create", real)
+    monkeypatch.setattr(alerts, "_alert_batch", real)
     told = {m.to[0] for m in mail.outbox if "has started" in m.subject}
     assert len(told) == 1
     assert alerts.sweep_waiting(now=NOW + timedelta(hours=1))["caught_up"] == 1
