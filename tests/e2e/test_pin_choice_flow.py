@@ -20,7 +20,7 @@ def test_changing_the_address_under_a_hand_placed_pin_asks_and_keeps_the_pin(pag
     page.locator("#id_group-address").fill("3000 Broadway")
     page.locator("#id_group-postal_code").fill("10025")
     page.get_by_role("button", name="Save changes").click()
-    page.get_by_text("Choose whether to keep your pin or move it to the new address.").wait_for()
+    page.get_by_text("Choose whether to keep your pin or move it to the new address.", exact=True).wait_for()
     check_page(page, "listing form pin choice")
     for width in (390, 1280):  # the question up close, at a phone's width and a desktop's
         page.set_viewport_size({"width": width, "height": 900})
