@@ -195,7 +195,7 @@ class Towns:
         return min(found)[2] if found else ""
 
     def district_name(self, latitude, longitude, post_town):
-        """"Leeds city centre" when the district is within 2 km of its post town's centre; else the town
+        """ "Leeds city centre" when the district is within 2 km of its post town's centre; else the town
         within 2 km ("Whitechapel"), else the post town ("Leeds"): GeoNames lacks many suburbs, and a
         suburb 3 km away is often the wrong one."""
         found = self.around(latitude, longitude, NEAREST_TOWN_KM)
@@ -211,5 +211,8 @@ class Towns:
 
 def distance_km(lat1, lng1, lat2, lng2):
     phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((phi2 - phi1) / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(lng2 - lng1) / 2) ** 2
+    a = (
+        math.sin((phi2 - phi1) / 2) ** 2
+        + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(lng2 - lng1) / 2) ** 2
+    )
     return 2 * 6371.0 * math.asin(math.sqrt(min(a, 1.0)))
