@@ -55,6 +55,9 @@ SLOT_KEY = CACHE_PREFIX + "geocoder-slot"
 NOT_FOUND = _("We couldn't find that place.")
 GEOCODER_FAILED = _("We couldn't find that place: the address service did not answer.")
 TOO_LONG = _("That is too long for a place name. Try a town, or a ZIP or postal code.")
+NORTHERN_IRELAND = _(
+    "We don't have Northern Ireland's postcodes yet. Try the town instead, such as “Belfast” or “Derry”."
+)
 BAD_COORDINATES = _("Your browser sent a location we could not use. Try a town or a ZIP code instead.")
 
 ZIP_CODE = re.compile(r"(\d{5})(?:-\d{4})?")
@@ -101,7 +104,6 @@ COMMON_NAMES = {
     "philly": ("philadelphia", "pa"),
     "vegas": ("las vegas", "nv"),
     "nola": ("new orleans", "la"),
-    "saint paul": ("saint paul", "mn"),
     "twin cities": ("minneapolis", "mn"),
     "atl": ("atlanta", "ga"),
     "chi town": ("chicago", "il"),
@@ -205,6 +207,8 @@ def _geocode(query):
     coded = _postal_location(query)
     if coded:
         return coded, True
+    if re.fullmatch(r"BT\d{1,2}(?: ?\d[A-Z]{2})?", " ".join(query.upper().split())):
+        return GeocodeResult(message=NORTHERN_IRELAND), True  # Code-Point Open covers Great Britain only
     asked = None
     if _is_address(query):
         asked = _ask_geocoder(query)  # the geocoder knows streets; the offline data only codes and towns

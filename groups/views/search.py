@@ -127,7 +127,7 @@ def nothing_near(in_person, location, *, units, radius, groups, viewer_zone, fil
     nearest = search.nearest_beyond(in_person, location.latitude, location.longitude)
     context = {"nearest": None}
     if nearest is not None:
-        distance = search.round_distance(nearest.distance_km / per_unit, private=nearest.is_location_private)
+        distance = max(round(nearest.distance_km / per_unit), 1)  # beyond the radius: whole miles or km
         reach = next((step for step in NEAREST_STEPS if step >= distance and step > radius), None)
         context.update(nearest=nearest, nearest_distance=distance, nearest_radius=reach,
                        nearest_place=nearest.public_place or nearest.name)  # fmt: skip
