@@ -171,6 +171,8 @@ def group_search(request):
     data = location_form.cleaned_data if params else {}
     result = locate(data)
     location = result.location
+    if location and location.country:
+        request.visitor_country = location.country  # the footer's crisis line follows the place searched
     zone_name = viewer_zone_name(request, explicit=data.get("tz", ""), fallback=location.time_zone if location else "")
     viewer_zone = zoneinfo.ZoneInfo(zone_name) if zone_name else None
     units = _units(data.get("units"), location, zone_name)
