@@ -24,7 +24,10 @@ MISSION_DISTRICT_SF = (37.7599, -122.4148)
 
 def km(a, b):
     (lat1, lng1), (lat2, lng2) = a, b
-    h = sin(radians(lat2 - lat1) / 2) ** 2 + cos(radians(lat1)) * cos(radians(lat2)) * sin(radians(lng2 - lng1) / 2) ** 2
+    h = (
+        sin(radians(lat2 - lat1) / 2) ** 2
+        + cos(radians(lat1)) * cos(radians(lat2)) * sin(radians(lng2 - lng1) / 2) ** 2
+    )
     return 2 * 6371.0088 * asin(sqrt(h))
 
 

@@ -19,7 +19,10 @@ PORTSMOUTH_NH = (43.07176, -70.76255)
 
 def km(a, b):
     (lat1, lng1), (lat2, lng2) = a, b
-    h = sin(radians(lat2 - lat1) / 2) ** 2 + cos(radians(lat1)) * cos(radians(lat2)) * sin(radians(lng2 - lng1) / 2) ** 2
+    h = (
+        sin(radians(lat2 - lat1) / 2) ** 2
+        + cos(radians(lat1)) * cos(radians(lat2)) * sin(radians(lng2 - lng1) / 2) ** 2
+    )
     return 2 * 6371.0088 * asin(sqrt(h))
 
 
@@ -96,7 +99,10 @@ def test_nothing_near_offers_online_groups_in_the_viewers_language_and_time(clie
     query = parse_qs(urlsplit(link).query)
     assert query["format"] == ["online"] and query["language"] == ["en"] and query["tz"] == ["America/New_York"]
     assert "times shown in your time, Eastern Time" in text_of(response)
-    assert sorted(card_names(client.get(reverse("group_list") + link).content.decode())) == ["Online English 0", "Online English 1"]
+    assert sorted(card_names(client.get(reverse("group_list") + link).content.decode())) == [
+        "Online English 0",
+        "Online English 1",
+    ]
 
 
 def test_nothing_within_600_miles_says_so(client, maine):
@@ -162,10 +168,13 @@ def svg(body):
     return match[0] if match else None
 
 
+MARKER = re.compile(
+    r'<a class="svg-map__marker" href="([^"]+)"><title>[^<]*</title><circle[^>]*/><text[^>]*>(\d+)</text>'
+)
+
+
 def markers(body):
-    return [(number, unescape(href)) for href, number in
-            re.findall(r'<a class="svg-map__marker" href="([^"]+)"><title>[^<]*</title><circle[^>]*/><text[^>]*>(\d+)</text></a>',
-                       svg(body))]  # fmt: skip
+    return [(number, unescape(href)) for href, number in MARKER.findall(svg(body))]
 
 
 def cards(body):
@@ -202,7 +211,7 @@ def test_the_second_page_numbers_on_from_the_first(client, db):
 
 
 def test_following_a_marker_opens_its_group(client, group):
-    (_number, url), = markers(search(client, near="10027").content.decode())
+    ((_number, url),) = markers(search(client, near="10027").content.decode())
     assert client.get(url).status_code == 200
     assert url == group.get_absolute_url()
 
