@@ -84,12 +84,15 @@ class _Projection:
 
 def svg_map(*, centre, points, radius_km=None, units="km", title, description="", centre_label="", towns=True):
     """A Map of `points` around `centre` (latitude, longitude). With radius_km the area is the search's
-    circle, with rings inside it; without, it is fitted to the points (at least 3 km across)."""
+    circle (closer in when every point is near the centre), with rings; without, it is fitted to the
+    points (at least 3 km across)."""
     latitude, longitude = centre
+    farthest = max((_km(latitude, longitude, p.latitude, p.longitude) for p in points), default=0)
     if radius_km:
-        half_extent = radius_km * MARGIN
+        # The search's circle, or closer in when every result is near the middle (a town's groups
+        # a few miles apart would otherwise sit on top of each other), never less than a fifth of it.
+        half_extent = min(radius_km, max(farthest * 1.25, radius_km / 5)) * MARGIN
     else:
-        farthest = max((_km(latitude, longitude, p.latitude, p.longitude) for p in points), default=0)
         half_extent = max(farthest * 1.3, 1.5)
     projection = _Projection(latitude, longitude, half_extent)
     parts = [format_html('<rect class="svg-map__land" x="0" y="0" width="{}" height="{}"/>', WIDTH, HEIGHT)]
@@ -158,10 +161,13 @@ def pin_map(*, latitude, longitude, title, description=""):
 
 
 def _rings(projection, radius_km, units):
+    """Up to three rings: the search's radius when it is on the map, and round distances inside it."""
     per_unit = KM_PER_MILE if units == "mi" else 1.0
     radius = radius_km / per_unit
-    steps = [step for step in RING_STEPS if step < radius * 0.95 and step >= radius / 6]
-    rings = [*steps[-2:], radius]
+    visible = max(WIDTH, HEIGHT) / 2 / projection.scale / per_unit  # in units, from the centre to the edge
+    steps = [step for step in RING_STEPS if step < radius * 0.95 and step <= visible and step >= visible / 8]
+    rings = [*steps[-3:], radius] if radius <= visible else steps[-3:]
+    rings = rings[-3:]
     cx, cy = WIDTH / 2, HEIGHT / 2
     out, boxes = [], []
     for ring in rings:

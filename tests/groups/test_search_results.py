@@ -168,6 +168,7 @@ def svg(body):
     return match[0] if match else None
 
 
+MARKER_AT = re.compile(r'class="svg-map__marker" href="[^"]+"><title>[^<]*</title><circle cx="([\d.]+)" cy="([\d.]+)"')
 MARKER = re.compile(
     r'<a class="svg-map__marker" href="([^"]+)"><title>[^<]*</title><circle[^>]*/><text[^>]*>(\d+)</text>'
 )
@@ -225,24 +226,29 @@ def test_the_map_makes_no_outside_request(client, group):
     assert "leaflet" not in body and "js-map" not in body
 
 
-def test_a_private_group_is_drawn_at_its_public_point_only(client, private_group):
+def test_a_private_group_is_drawn_from_its_public_point_only(client, private_group):
     from groups import maps
+    from groups.geocoding import geocode
+    from groups.models import PeerGroup
 
     body = search(client, near="10027").content.decode()
-    centre = (40.811, -73.955)
-    truth = maps.svg_map(centre=centre, points=[maps.Point(private_group.latitude, private_group.longitude, "1")],
-                         radius_km=25 * 1.609344, units="mi", title="t", towns=False)  # fmt: skip
-    public = maps.svg_map(centre=centre, points=[maps.Point(private_group.public_latitude,
-                          private_group.public_longitude, "1")], radius_km=25 * 1.609344, units="mi", title="t",
-                          towns=False)  # fmt: skip
-    drawn = re.search(r'class="svg-map__marker" href="[^"]+"><title>[^<]*</title><circle cx="([\d.]+)" cy="([\d.]+)"',
-                      svg(body))  # fmt: skip
-    assert drawn is not None
-    assert (float(drawn[1]), float(drawn[2])) != tuple(truth.markers[0][3:5])
-    assert abs(float(drawn[1]) - public.markers[0][3]) < 1 and abs(float(drawn[2]) - public.markers[0][4]) < 1
+    searched = geocode("10027").location
+    public = maps.svg_map(
+        centre=(searched.latitude, searched.longitude), radius_km=25 * 1.609344, units="mi", title="t",
+        points=[maps.Point(private_group.public_latitude, private_group.public_longitude, "1")], towns=False,
+    )  # fmt: skip
+    drawn = MARKER_AT.search(svg(body))
+    assert (float(drawn[1]), float(drawn[2])) == tuple(public.markers[0][3:5])
+    # Moving the true point (and only it) changes nothing anyone sees on the map.
+    PeerGroup.objects.filter(pk=private_group.pk).update(latitude=private_group.latitude + 0.004,
+                                                         longitude=private_group.longitude - 0.004)  # fmt: skip
+    assert svg(search(client, near="10027").content.decode()) == svg(body)
+    for value in (private_group.latitude, private_group.longitude):
+        assert str(value) not in body
 
 
 def test_the_map_labels_the_biggest_towns_around(client, group):
+    make_group(name="Flatbush Group", latitude=40.65, longitude=-73.95)  # the map reaches out to ~18 km
     for n, (name, lat, lng, pop) in enumerate([("Yonkers", 40.93121, -73.89875, 200370),
                                                ("Newark", 40.73566, -74.17237, 281944),
                                                ("Tiny Hamlet", 40.82, -73.96, 10)], start=1):  # fmt: skip
