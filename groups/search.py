@@ -108,6 +108,8 @@ def nearest_beyond(queryset, lat, lng, *, within_km=NEAREST_SEARCH_KM):
     """The nearest in-person or hybrid group of the queryset to (lat, lng) within `within_km`, with
     `distance_km`, or None: one query, for a search that found nothing inside its radius. Measured,
     like everything public, from each group's public point."""
+    queryset = queryset.prefetch_related(None).only("name", "slug", "location_privacy", "town", "region",
+                                                    "public_latitude", "public_longitude")  # fmt: skip
     page, _count = near(queryset, lat, lng, within_km)
     return page.first()
 

@@ -122,7 +122,8 @@ NEAREST_STEPS = (50, 100, 250)
 
 def nothing_near(in_person, location, *, units, radius, groups, viewer_zone, filters_active):
     """What is true when no group is inside the radius: the nearest one beyond it (with these filters),
-    a radius that reaches it, and the online groups in the viewer's language. Two queries."""
+    a radius that reaches it, and the online groups in the viewer's language. One query, and one more
+    every ten minutes for the count of online groups."""
     per_unit = search.KM_PER_MILE if units == "mi" else 1.0
     nearest = search.nearest_beyond(in_person, location.latitude, location.longitude)
     context = {"nearest": None}
@@ -132,14 +133,24 @@ def nothing_near(in_person, location, *, units, radius, groups, viewer_zone, fil
         context.update(nearest=nearest, nearest_distance=distance, nearest_radius=reach,
                        nearest_place=nearest.public_place or nearest.name)  # fmt: skip
     language = (get_language() or "en").split("-")[0]
-    online = PeerGroup.objects.published().filter(format__in=[PeerGroup.Format.ONLINE, PeerGroup.Format.HYBRID])
     context.update(
         online_language=language,
         online_language_name=dict(LANGUAGES).get(language, language),
-        online_in_language=online.filter(language=language).count(),
+        online_in_language=online_count(language),
         online_zone=viewer_zone,
     )
     return context
+
+
+def online_count(language):
+    """How many published groups meet online (or hybrid) in a language; cached for ten minutes."""
+    key = f"search:online-count:{language}"
+    count = cache.get(key)
+    if count is None:
+        online = PeerGroup.objects.published().filter(format__in=[PeerGroup.Format.ONLINE, PeerGroup.Format.HYBRID])
+        count = online.filter(language=language).count()
+        cache.set(key, count, 600)
+    return count
 
 
 def _units(form_units, location, zone_name):

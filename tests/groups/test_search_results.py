@@ -281,3 +281,14 @@ def test_the_map_costs_one_query_for_its_towns_and_none_once_cached(client, grou
     without_towns = queries_of(client, near="10027")
     assert uncached == without_towns + 1
     assert cached == without_towns
+
+
+def test_an_empty_search_costs_no_more_queries_than_one_with_results(client, portsmouth_group):
+    make_group(name="Portland Group", town="Portland", region="ME", latitude=PORTLAND_ME[0] + 0.01,
+               longitude=PORTLAND_ME[1])  # fmt: skip
+    search(client, near="Portland, ME", radius="5")
+    search(client, near="Portsmouth, NH", radius="5")
+    with_results = queries_of(client, near="Portland, ME", radius="5")
+    search(client, near="Portsmouth, NH", radius="5", module="mindfulness")  # warm the online count
+    empty = queries_of(client, near="Portsmouth, NH", radius="5", module="mindfulness")
+    assert empty <= with_results
