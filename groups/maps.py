@@ -2,8 +2,10 @@
 
 A map is the area around a centre: distance rings, the biggest towns of the gazetteer as labels for
 orientation, and numbered markers, each a link to its group. It prints, works without JavaScript and
-costs at most one query (the town labels, cached by area). The search shows one above its results;
-the listing form can show the facilitator where their pin is with `pin_map`.
+costs at most one query (the town labels, cached by area). Assistive technology reads the map as its
+title and description; the list of results beside it is its text equivalent, so the drawing and its
+marker links (for pointers and touch) are hidden from it and left out of the tab order. The search
+shows one above its results; the listing form can show the facilitator where their pin is with `pin_map`.
 
 Points are whatever the caller passes: callers pass a group's public point only (for a private group
 the approximate one), never its true point.
@@ -82,7 +84,9 @@ class _Projection:
         return (self.latitude - d_lat, self.latitude + d_lat), (self.longitude - d_lng, self.longitude + d_lng)
 
 
-def svg_map(*, centre, points, radius_km=None, units="km", title, description="", centre_label="", towns=True):
+def svg_map(
+    *, centre, points, radius_km=None, units="km", title, description="", centre_label="", towns=True, show_centre=True
+):
     """A Map of `points` around `centre` (latitude, longitude). With radius_km the area is the search's
     circle (closer in when every point is near the centre), with rings; without, it is fitted to the
     points (at least 3 km across)."""
@@ -110,18 +114,21 @@ def svg_map(*, centre, points, radius_km=None, units="km", title, description=""
     searched = centre_label or _("The place searched")
     short = LABEL_NOTE.sub("", searched)  # "LS1 (Leeds city centre)" is "LS1" beside its cross
     keep_clear = [(x - MARKER_RADIUS, y - MARKER_RADIUS, x + MARKER_RADIUS, y + MARKER_RADIUS) for x, y in placed]
-    keep_clear += [(cx - 9, cy - 9, cx + 9, cy + 9), (cx + 6, cy + 2, cx + 12 + 7 * len(short), cy + 20), *ring_labels]
+    keep_clear += [*ring_labels, (cx - 9, cy - 9, cx + 9, cy + 9)]
+    if show_centre:
+        keep_clear.append((cx + 6, cy + 2, cx + 12 + 7 * len(short), cy + 20))
     labels = _towns(projection, keep_clear=keep_clear) if towns else []
     for name, x, y in labels:
         parts.append(format_html(
             '<g class="svg-map__town"><circle cx="{}" cy="{}" r="2.5"/><text x="{}" y="{}">{}</text></g>',
             x, y, x + 5, y - 4, name,
         ))  # fmt: skip
-    parts.append(format_html(
-        '<g class="svg-map__centre"><title>{}</title><path d="M{} {}h16M{} {}v16"/><circle cx="{}" cy="{}" r="4"/>'
-        '<text x="{}" y="{}">{}</text></g>',
-        searched, cx - 8, cy, cx, cy - 8, cx, cy, cx + 8, cy + 17, short,
-    ))  # fmt: skip
+    if show_centre:
+        parts.append(format_html(
+            '<g class="svg-map__centre"><title>{}</title><path d="M{} {}h16M{} {}v16"/><circle cx="{}" cy="{}" r="4"/>'
+            '<text x="{}" y="{}">{}</text></g>',
+            searched, cx - 8, cy, cx, cy - 8, cx, cy, cx + 8, cy + 17, short,
+        ))  # fmt: skip
     for number, name, url, x, y in reversed(drawn):  # the first result on top
         marker = format_html(
             '<circle cx="{}" cy="{}" r="{}"/><text x="{}" y="{}">{}</text>',
@@ -130,7 +137,7 @@ def svg_map(*, centre, points, radius_km=None, units="km", title, description=""
         name_text = f"{number}. {name}" if number else name
         if url:
             parts.append(format_html(
-                '<a class="svg-map__marker" href="{}"><title>{}</title>{}</a>', url, name_text, marker
+                '<a class="svg-map__marker" href="{}" tabindex="-1"><title>{}</title>{}</a>', url, name_text, marker
             ))  # fmt: skip
         else:
             parts.append(format_html('<g class="svg-map__marker"><title>{}</title>{}</g>', name_text, marker))
@@ -139,7 +146,7 @@ def svg_map(*, centre, points, radius_km=None, units="km", title, description=""
     html = format_html(
         '<svg class="svg-map" viewBox="0 0 {} {}" width="100%" preserveAspectRatio="xMidYMid meet" '
         'aria-labelledby="{} {}" xmlns="http://www.w3.org/2000/svg"><title id="{}">{}</title>'
-        '<desc id="{}">{}</desc>{}</svg>',
+        '<desc id="{}">{}</desc><g aria-hidden="true">{}</g></svg>',
         WIDTH, HEIGHT, title_id, desc_id, title_id, title, desc_id, description or title,
         format_html_join("", "{}", ((part,) for part in parts)),
     )  # fmt: skip
@@ -155,9 +162,9 @@ def _clamp(x, y):
 
 def pin_map(*, latitude, longitude, title, description=""):
     """One pin and the towns around it, about 6 km across: where a listing's point is, to check it."""
-    pin = Point(latitude, longitude)
+    pin = Point(latitude, longitude, name=title)
     return svg_map(centre=(latitude, longitude), points=[pin], radius_km=None, title=title, description=description,
-                   centre_label=title)  # fmt: skip
+                   show_centre=False)  # fmt: skip
 
 
 def _rings(projection, radius_km, units):

@@ -50,9 +50,25 @@ def test_a_uk_postcode_on_a_phone_shows_the_map_and_a_marker_opens_its_group(pag
     assert numbers == ["1", "2"]
     check_page(page, "search by UK postcode with map")
 
+    page.emulate_media(media="print")
+    assert drawn.is_visible(), "the map prints"
+    page.emulate_media(media="screen")
+
     page.set_viewport_size(PHONE)
     marker = page.locator("a.svg-map__marker", has=page.locator("text", has_text="2"))
     name = page.locator(".result-card").nth(1).locator("h3 a").inner_text()
     marker.click()
     page.get_by_role("heading", name=name, level=1).wait_for()
     assert outside == [], f"requests left the site: {outside}"
+
+
+def test_use_my_location_is_offered_only_where_it_can_work(browser, live_server, leeds):
+    from tests.e2e.conftest import DESKTOP
+
+    for javascript, shown in ((False, False), (True, True)):
+        context = browser.new_context(viewport=DESKTOP, base_url=live_server.url, java_script_enabled=javascript)
+        page = context.new_page()
+        page.goto("/groups/?near=LS1")
+        page.get_by_role("button", name="Search").wait_for()
+        assert page.get_by_role("button", name="Use my location").is_visible() is shown, f"javascript={javascript}"
+        context.close()

@@ -168,9 +168,11 @@ def svg(body):
     return match[0] if match else None
 
 
-MARKER_AT = re.compile(r'class="svg-map__marker" href="[^"]+"><title>[^<]*</title><circle cx="([\d.]+)" cy="([\d.]+)"')
+MARKER_AT = re.compile(
+    r'class="svg-map__marker" href="[^"]+" tabindex="-1"><title>[^<]*</title><circle cx="([\d.]+)" cy="([\d.]+)"'
+)
 MARKER = re.compile(
-    r'<a class="svg-map__marker" href="([^"]+)"><title>[^<]*</title><circle[^>]*/><text[^>]*>(\d+)</text>'
+    r'<a class="svg-map__marker" href="([^"]+)" tabindex="-1"><title>[^<]*</title><circle[^>]*/><text[^>]*>(\d+)</text>'
 )
 
 
@@ -215,6 +217,14 @@ def test_following_a_marker_opens_its_group(client, group):
     ((_number, url),) = markers(search(client, near="10027").content.decode())
     assert client.get(url).status_code == 200
     assert url == group.get_absolute_url()
+
+
+def test_assistive_technology_reads_the_map_by_its_title_and_the_list_not_its_drawing(client, group):
+    map_svg = svg(search(client, near="10027").content.decode())
+    drawing = map_svg.split("</desc>", 1)[1]
+    assert drawing.startswith('<g aria-hidden="true">')
+    links = re.findall(r"<a [^>]*>", drawing)
+    assert links and all('tabindex="-1"' in link for link in links)  # the list's links are the ones to tab to
 
 
 def test_the_map_makes_no_outside_request(client, group):
@@ -292,3 +302,19 @@ def test_an_empty_search_costs_no_more_queries_than_one_with_results(client, por
     search(client, near="Portsmouth, NH", radius="5", module="mindfulness")  # warm the online count
     empty = queries_of(client, near="Portsmouth, NH", radius="5", module="mindfulness")
     assert empty <= with_results
+
+
+def test_a_pin_map_shows_one_pin_where_the_listing_says_and_the_towns_around(db):
+    from groups import maps
+
+    Place.objects.create(geonameid=1, name="Leeds", search_name="leeds", country_code="GB", latitude=53.79648,
+                         longitude=-1.54785, population=455123, time_zone="Europe/London")  # fmt: skip
+    Place.objects.create(geonameid=2, name="Far Away", search_name="far away", country_code="GB", latitude=51.5,
+                         longitude=-0.12, population=8000000, time_zone="Europe/London")  # fmt: skip
+    pin = maps.pin_map(latitude=53.8, longitude=-1.55, title="Where your group's pin is")
+    assert len(pin.markers) == 1
+    _number, _name, _url, x, y = pin.markers[0]
+    assert (x, y) == (maps.WIDTH / 2, maps.HEIGHT / 2)  # the pin is the middle of its map
+    assert pin.towns == ["Leeds"]
+    assert "<title id=" in pin.html and "Where your group" in pin.html
+    assert "href=" not in pin.html  # nothing to follow: it is the facilitator's own pin
