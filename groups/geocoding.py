@@ -214,13 +214,9 @@ def _geocode(query):
         asked = _ask_geocoder(query)  # the geocoder knows streets; the offline data only codes and towns
         if isinstance(asked, Location):
             return GeocodeResult(location=asked), True
-        coded = _trailing_code(query)
-        if coded:
-            return coded, True
-    else:
-        coded = _trailing_code(query)  # "San Francisco 94110", "Leeds LS1"
-        if coded:
-            return coded, True
+    coded = _trailing_code(query)  # "…, CA 94110", "San Francisco 94110", "Leeds LS1"
+    if coded:
+        return coded, True
     readings = _readings(query)
     if not readings:
         return GeocodeResult(message=NOT_FOUND), True

@@ -27,8 +27,7 @@ MILES_ZONES = ("America/", "Europe/London", "US/", "Pacific/Honolulu")
 def towns_with_groups(params=None):
     """Towns with the most published in-person groups, for the page without a place, counted with the
     filters that are set (cached for each set of filters)."""
-    chosen = [(name, sorted((params or {}).getlist(name))) for name in FILTER_PARAMS if name != "q"] if params else []
-    chosen += [("q", (params or {}).get("q", ""))] if params else []
+    chosen = [(name, sorted(params.getlist(name))) for name in FILTER_PARAMS] if params else []
     key = "search:towns:" + hashlib.sha256(repr(chosen).encode()).hexdigest()[:24]
     towns = cache.get(key)
     if towns is None:
@@ -120,7 +119,7 @@ def results_map(cards, location, *, radius, units):
 NEAREST_STEPS = (50, 100, 250)
 
 
-def nothing_near(in_person, location, *, units, radius, groups, viewer_zone, filters_active):
+def nothing_near(in_person, location, *, units, radius, viewer_zone):
     """What is true when no group is inside the radius: the nearest one beyond it (with these filters),
     a radius that reaches it, and the online groups in the viewer's language. One query, and one more
     every ten minutes for the count of online groups."""
@@ -219,8 +218,7 @@ def group_search(request):
         paginator, page = search.page_of(nearest, params.get("page"), count_queryset=within)
         context.update(mode="near", page=page, paginator=paginator)
         if not paginator.count:
-            context.update(nothing_near(in_person, location, units=units, radius=radius, groups=groups,
-                                        viewer_zone=zone_name, filters_active=filters_active))  # fmt: skip
+            context.update(nothing_near(in_person, location, units=units, radius=radius, viewer_zone=zone_name))
     elif result.ambiguous or result.message or data.get("near"):
         context.update(mode="place_problem")
     else:
