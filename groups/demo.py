@@ -85,7 +85,7 @@ NAME_PATTERNS = [
     "{town} DBT Skills Group",
     "{town} Wise Mind Circle",
     "{town} Skills Practice",
-    "{day} Evening Skills ({town})",
+    "{day} {part} Skills ({town})",
     "{town} Peer DBT Group",
     "Mindful {day}s, {town}",
     "{town} Radical Acceptance Group",
@@ -141,6 +141,28 @@ DESCRIPTIONS = [
     "A structured skills review group. We use a diary card check-in and role-play interpersonal skills.\n\n"
     "Please let the facilitator know before your first visit.",
 ]
+# What only a room has: never said of a group that meets only online.
+IN_ROOM_ONLY = ("Tea and coffee provided", "arrive a few minutes early")
+ONLINE_DESCRIPTIONS = [
+    "A peer-led group for people who have finished a DBT skills program, meeting on video. Each week we check in, "
+    "review one skill, and share how practice went.\n\nCameras on if you can; join from somewhere private.",
+    "We work through the modules in order, one skill a week, with a short mindfulness practice to begin. "
+    "Members take turns leading.\n\nThis is peer support, not therapy.",
+    "A small, steady group. We open with a mindfulness exercise, go over homework, and practise a skill in "
+    "breakout rooms.\n\nNew members are asked to have completed a DBT program.",
+    "A structured skills review group. We use a diary card check-in and role-play interpersonal skills.\n\n"
+    "Please let the facilitator know before your first visit.",
+]
+# Access notes that fit how a group meets.
+ACCESS_NOTES = {
+    "in_person": ["", "", "Step-free entrance from the car park.", "Hearing loop in the room."],
+    "online": ["", "", "Captions on in every online meeting."],
+    "hybrid": [
+        "",
+        "Step-free entrance from the car park.",
+        "Hearing loop in the room; captions on for those joining online.",
+    ],
+}
 LANGUAGE_WEIGHTS = {
     "US": [("en", 88), ("es", 10), ("vi", 1), ("ase", 1)],
     "CA": [("en", 70), ("fr", 30)],
@@ -241,7 +263,12 @@ def load_demo_groups(*, seed=2026, published=320, lead_user=None):
         private = rng.random() < 0.26 and group_format != PeerGroup.Format.ONLINE
         day_name = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
         meetings = _meetings(rng)
-        name = rng.choice(NAME_PATTERNS).format(town=town, area=rng.choice(AREAS), day=day_name[meetings[0]["weekday"]])
+        pattern = rng.choice(NAME_PATTERNS)
+        if "{day}" in pattern:
+            meetings = meetings[:1]  # "Mindful Mondays" meets on Mondays only
+        start = meetings[0]["start"]
+        part = "Morning" if start.hour < 12 else "Afternoon" if start.hour < 17 else "Evening"
+        name = pattern.format(town=town, area=rng.choice(AREAS), day=day_name[meetings[0]["weekday"]], part=part)
         if group_format == PeerGroup.Format.ONLINE:
             name = name.replace(town, f"{town} Online") if town in name else f"{name} (online)"
         slug = base = slugify(name)[:120]
@@ -255,24 +282,18 @@ def load_demo_groups(*, seed=2026, published=320, lead_user=None):
         confirmed_days = rng.choices(
             [rng.randrange(0, 50), rng.randrange(60, 89), rng.randrange(90, 170)], weights=[85, 10, 5]
         )[0]
+        notes = rng.choice(ACCESS_NOTES[group_format])
         group = PeerGroup(
             name=name,
             slug=slug,
-            description=rng.choice(DESCRIPTIONS),
+            description=rng.choice(ONLINE_DESCRIPTIONS if group_format == PeerGroup.Format.ONLINE else DESCRIPTIONS),
             status=status,
             format=group_format,
             language=_pick(rng, LANGUAGE_WEIGHTS[country]),
             module=rng.choice(modules + [None]) if modules else None,
-            accessibility_notes=rng.choice(
-                [
-                    "",
-                    "",
-                    "Step-free entrance from the car park.",
-                    "Hearing loop in the room.",
-                    "Captions on in every online meeting.",
-                ]
-            ),
-            wheelchair_accessible=rng.random() < 0.6,
+            accessibility_notes=notes,
+            wheelchair_accessible=group_format != PeerGroup.Format.ONLINE
+            and ("Step-free" in notes or rng.random() < 0.6),
             capacity=rng.choice([None, 8, 10, 12, 15, 20]),
             accepting_new_members=rng.random() < 0.85,
             contact_name=rng.choice(

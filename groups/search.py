@@ -102,6 +102,19 @@ def near(queryset, lat, lng, radius_km):
     return within.order_by("distance_km", "pk"), within
 
 
+NEAREST_SEARCH_KM = 1000  # how far beyond an empty radius the nearest group is looked for
+
+
+def nearest_beyond(queryset, lat, lng, *, within_km=NEAREST_SEARCH_KM):
+    """The nearest in-person or hybrid group of the queryset to (lat, lng) within `within_km`, with
+    `distance_km`, or None: one query, for a search that found nothing inside its radius. Measured,
+    like everything public, from each group's public point."""
+    queryset = queryset.prefetch_related(None).only("name", "slug", "location_privacy", "town", "region",
+                                                    "public_latitude", "public_longitude")  # fmt: skip
+    page, _count = near(queryset, lat, lng, within_km)
+    return page.first()
+
+
 def by_next_meeting(queryset, now):
     """Groups ordered by their next meeting that has not ended, exactly, whatever the recurrence
     or the zone: the meeting times' stored next meeting (kept by refresh_meeting_times). A group
@@ -143,6 +156,7 @@ class Card:
     next_start_viewer: datetime | None
     units: str = "km"
     viewer_zone: str = ""
+    number: int = 0  # its place in the results (1, 2, … across pages), the same as its marker on the map
 
     @property
     def html(self):
@@ -181,8 +195,10 @@ class Card:
             )  # fmt: skip
         return format_html(
             '<article class="group-card result-card">\n  <div class="result-card__head">\n'
-            '    <h3 class="group-card__title"><a href="{}">{}</a></h3>\n    {}\n  </div>\n'
+            '    {}<h3 class="group-card__title"><a href="{}">{}</a></h3>\n    {}\n  </div>\n'
             '  <p class="group-card__meta">\n    {}\n  </p>\n  {}\n</article>',
+            format_html('<span class="result-card__number" aria-hidden="true">{}</span>\n    ', self.number)
+            if self.number else "",
             group.get_absolute_url(), group.name, distance, format_html_join("\n    ", "{}", ((m,) for m in meta)),
             upcoming,
         )  # fmt: skip
@@ -215,7 +231,8 @@ def round_distance(value, *, private, per_unit=1.0):
 def cards(page: Page, *, now, units, viewer_zone):
     per_unit = KM_PER_MILE if units == "mi" else 1.0
     result = []
-    for group in page.object_list:
+    first = page.start_index() if page.paginator.count else 1
+    for index, group in enumerate(page.object_list):
         distance = getattr(group, "distance_km", None)
         if distance is not None:
             distance = round_distance(distance / per_unit, private=group.is_location_private, per_unit=per_unit)
@@ -228,7 +245,7 @@ def cards(page: Page, *, now, units, viewer_zone):
                 viewer_start = local
         result.append(
             Card(group=group, distance=distance, next_start=start, next_start_viewer=viewer_start, units=units,
-                 viewer_zone=str(viewer_zone or ""))
+                 viewer_zone=str(viewer_zone or ""), number=first + index)
         )  # fmt: skip
     return result
 

@@ -26,7 +26,7 @@ def render_markdown(text):
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto", "tel"},
+        url_schemes={"http", "https", "mailto", "tel", "sms"},  # the crisis page: tap to call, tap to text
         link_rel="nofollow noopener",
     )
     return mark_safe(clean)

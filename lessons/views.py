@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from dbtselfhelp.access import moderator_required, verified_member_required
 from dbtselfhelp.ratelimits import rate_limited
 
+from . import crisis
 from . import search as lesson_search
 from .forms import TestimonialForm
 from .jsonld import article_jsonld, as_script
@@ -31,6 +32,16 @@ INFORMATION_PAGES = (
     "everyday-dbt",
     "links",
 )
+
+
+def crisis_lines_for(request):
+    """The crisis lines to show first: the visitor's country's where it is known, else every country's."""
+    country = crisis.country_from_request(request)
+    if country in crisis.LINES:
+        lines, where, emergency = crisis.LINES[country]
+        return [{"where": where, "lines": [(line, crisis.links(line)) for line in lines], "emergency": emergency}]
+    return [{"where": where, "lines": [(line, crisis.links(line)) for line in lines], "emergency": emergency}
+            for code, (lines, where, emergency) in crisis.LINES.items() if code != "IE"]  # fmt: skip
 
 
 def information_page(request, slug):
@@ -53,8 +64,12 @@ def lesson_index(request):
         if not query:
             message = _("Type a word or two to search for, such as “wise mind” or “validation”.")
             return render(request, "lessons/search.html", {"q": raw[:100], "message": message}, status=400)
-        lessons, skills = lesson_search.search(query)
-        return render(request, "lessons/search.html", {"q": query, "lessons": lessons, "skills": skills})
+        results = lesson_search.search(query, raw=raw)
+        context = {"q": query, "lessons": results.lessons, "skills": results.skills, "needs": results.needs,
+                   "crisis": results.crisis}  # fmt: skip
+        if results.crisis:
+            context["crisis_lines"] = crisis_lines_for(request)
+        return render(request, "lessons/search.html", context)
     modules = SkillModule.objects.prefetch_related(
         Prefetch("lessons", queryset=Lesson.objects.published().order_by("order", "title"), to_attr="published_lessons")
     )

@@ -9,35 +9,44 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from dbtselfhelp.zones import viewer_zone_name
 from dbtselfhelp.zones import zone_name as zone_label
 
-from .. import search
+from .. import maps, search
 from ..filters import GroupFilter, LocationForm
 from ..geocoding import GeocodeResult, geocode
-from ..models import MILES_COUNTRIES, PeerGroup
+from ..models import LANGUAGES, MILES_COUNTRIES, PeerGroup
 from .waiting import waiting_form_for
 
 DEFAULT_RADIUS = 25
 MILES_ZONES = ("America/", "Europe/London", "US/", "Pacific/Honolulu")
 
 
-def towns_with_groups():
-    """Towns with the most published in-person groups, for the page without a place (cached)."""
-    towns = cache.get("search:towns")
+def towns_with_groups(params=None):
+    """Towns with the most published in-person groups, for the page without a place, counted with the
+    filters that are set (cached for each set of filters)."""
+    chosen = [(name, sorted(params.getlist(name))) for name in FILTER_PARAMS] if params else []
+    key = "search:towns:" + hashlib.sha256(repr(chosen).encode()).hexdigest()[:24]
+    towns = cache.get(key)
     if towns is None:
+        groups = PeerGroup.objects.published()
+        if params:
+            filterset = GroupFilter(params, queryset=groups)
+            groups = filterset.qs if filterset.is_valid() else groups
         towns = list(
-            PeerGroup.objects.published()
-            .exclude(format=PeerGroup.Format.ONLINE)
+            groups.exclude(format=PeerGroup.Format.ONLINE)
             .exclude(town="")
+            .order_by()
             .values("town", "region", "country")
-            .annotate(groups=Count("id"))
+            .annotate(groups=Count("id", distinct=True))
             .order_by("-groups", "town")[:30]
         )
-        cache.set("search:towns", towns, 600)
+        for town in towns:  # what the link searches for: "Leeds, England", "Portland, OR"
+            town["near"] = ", ".join(part for part in (town["town"], town["region"] or town["country"]) if part)
+        cache.set(key, towns, 600)
     return towns
 
 
@@ -94,6 +103,65 @@ def locate(data):
     return result
 
 
+def results_map(cards, location, *, radius, units):
+    """The SVG map above the results: the searched point, rings, numbered markers at public points."""
+    points = [
+        maps.Point(c.group.public_latitude, c.group.public_longitude, str(c.number), c.group.name,
+                   c.group.get_absolute_url())
+        for c in cards
+        if c.group.public_latitude is not None
+    ]  # fmt: skip
+    radius_km = radius * search.KM_PER_MILE if units == "mi" else radius
+    first, last = cards[0].number, cards[-1].number
+    title = _("Map of groups %(first)s to %(last)s near %(place)s") % {"first": first, "last": last,
+                                                                        "place": location.label}  # fmt: skip
+    description = ngettext(
+        "%(count)s group within %(radius)s %(units)s of %(place)s, numbered as in the list below, which says the "
+        "same in words.",
+        "%(count)s groups within %(radius)s %(units)s of %(place)s, numbered as in the list below, which says the "
+        "same in words.",
+        len(points),
+    ) % {"count": len(points), "radius": radius, "units": units, "place": location.label}
+    return maps.svg_map(centre=(location.latitude, location.longitude), points=points, radius_km=radius_km,
+                        units=units, title=title, description=description, centre_label=location.label)  # fmt: skip
+
+
+NEAREST_STEPS = (50, 100, 250)
+
+
+def nothing_near(in_person, location, *, units, radius, viewer_zone):
+    """What is true when no group is inside the radius: the nearest one beyond it (with these filters),
+    a radius that reaches it, and the online groups in the viewer's language. One query, and one more
+    every ten minutes for the count of online groups."""
+    per_unit = search.KM_PER_MILE if units == "mi" else 1.0
+    nearest = search.nearest_beyond(in_person, location.latitude, location.longitude)
+    context = {"nearest": None}
+    if nearest is not None:
+        distance = max(round(nearest.distance_km / per_unit), 1)  # beyond the radius: whole miles or km
+        reach = next((step for step in NEAREST_STEPS if step >= distance and step > radius), None)
+        context.update(nearest=nearest, nearest_distance=distance, nearest_radius=reach,
+                       nearest_place=nearest.public_place or nearest.name)  # fmt: skip
+    language = (get_language() or "en").split("-")[0]
+    context.update(
+        online_language=language,
+        online_language_name=dict(LANGUAGES).get(language, language),
+        online_in_language=online_count(language),
+        online_zone=viewer_zone,
+    )
+    return context
+
+
+def online_count(language):
+    """How many published groups meet online (or hybrid) in a language; cached for ten minutes."""
+    key = f"search:online-count:{language}"
+    count = cache.get(key)
+    if count is None:
+        online = PeerGroup.objects.published().filter(format__in=[PeerGroup.Format.ONLINE, PeerGroup.Format.HYBRID])
+        count = online.filter(language=language).count()
+        cache.set(key, count, 600)
+    return count
+
+
 def _units(form_units, location, zone_name):
     if form_units:
         return form_units
@@ -123,6 +191,8 @@ def group_search(request):
     data = location_form.cleaned_data if params else {}
     result = locate(data)
     location = result.location
+    if location and location.country:
+        request.visitor_country = location.country  # the footer's crisis line follows the place searched
     zone_name = viewer_zone_name(request, explicit=data.get("tz", ""), fallback=location.time_zone if location else "")
     viewer_zone = zoneinfo.ZoneInfo(zone_name) if zone_name else None
     units = _units(data.get("units"), location, zone_name)
@@ -143,6 +213,10 @@ def group_search(request):
     filterset.now = now
     groups = filterset.qs
     group_format = filterset.form.cleaned_data.get("format") if params else ""
+    if result.online and not group_format:  # "online", "zoom", "virtual": what they typed is the format
+        groups = filterset.filter_format(groups, "format", PeerGroup.Format.ONLINE)
+        group_format = PeerGroup.Format.ONLINE
+        context["online_words"] = data.get("near", "")
 
     if group_format == PeerGroup.Format.ONLINE:
         paginator, page = search.page_of(search.by_next_meeting(groups, now), params.get("page"))
@@ -158,12 +232,14 @@ def group_search(request):
             paginator=paginator,
             waiting_form=waiting_form_for(request, location, radius=radius, units=units),
         )
+        if not paginator.count:
+            context.update(nothing_near(in_person, location, units=units, radius=radius, viewer_zone=zone_name))
     elif result.ambiguous or result.message or data.get("near"):
         context.update(mode="place_problem")
     else:
         online = groups.filter(format=PeerGroup.Format.ONLINE)
         paginator, page = search.page_of(search.by_next_meeting(online, now), params.get("page"))
-        context.update(mode="browse", page=page, paginator=paginator, towns=towns_with_groups())
+        context.update(mode="browse", page=page, paginator=paginator, towns=towns_with_groups(params))
     if "page" in context:
         context["cards"] = cards = search.cards(context["page"], now=now, units=units, viewer_zone=viewer_zone)
         context["map_points"] = [
@@ -172,6 +248,8 @@ def group_search(request):
             for c in cards
             if c.group.public_latitude is not None
         ]  # fmt: skip
+        if context["mode"] == "near" and cards:
+            context["results_map"] = results_map(cards, location, radius=radius, units=units)
     location_form.show_defaults(radius=context["radius"], units=units)
     context["where_html"] = where_html(location_form, valid=True)
     if context["mode"] == "place_problem" and not result.message and not result.ambiguous:

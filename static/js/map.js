@@ -1,4 +1,5 @@
-// Maps, only where a tile server is configured (MAP_TILE_URL); pages are complete without them.
+// Tiled maps, only where a tile server is configured (MAP_TILE_URL); pages are complete without them
+// (the search draws its own SVG map on the server, which these enhance).
 // A map element names its tiles and attribution in data attributes and its points in a
 // <script type="application/json"> block (no inline script: the CSP forbids it).
 // data-pin-for="prefix": one draggable pin that writes its position into the form's
@@ -11,6 +12,9 @@
     var points = source ? JSON.parse(source.textContent) : [];
     if (!points.length) return;
     element.hidden = false;
+    // The map drawn on the server stays for print and as the fallback; on screen the tiles replace it.
+    var drawn = element.previousElementSibling;
+    if (drawn && drawn.classList.contains("svg-map-figure")) drawn.classList.add("svg-map-figure--replaced");
     var map = L.map(element, { scrollWheelZoom: false });
     L.tileLayer(element.dataset.tiles, { attribution: element.dataset.attribution, maxZoom: 18 }).addTo(map);
     var markers = points.map(function (point) {

@@ -83,3 +83,45 @@ def test_loaded_towns_can_be_searched(db):
 def test_an_unknown_country_is_an_error(db):
     with pytest.raises(CommandError):
         load("--countries", "XX")
+
+
+# The postcodes: UK from Code-Point Open, Canada and Australia from countrystatecity.
+
+
+def load_postcodes(*args):
+    out, err = StringIO(), StringIO()
+    call_command("load_postcodes", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_it_loads_uk_sectors_and_districts_with_their_points(db):
+    load("--countries", "GB", "--min-population", "15000")
+    out, err = load_postcodes("--countries", "GB", "--areas", "LS")
+    from groups.models import PostalCode
+
+    codes = set(PostalCode.objects.values_list("code", flat=True))
+    assert {"LS1", "LS6", "LS1 4", "LS6 3"} <= codes
+    assert all(code.startswith("LS") for code in codes)
+    ls1 = PostalCode.objects.get(code="LS1")
+    assert ls1.kind == PostalCode.Kind.UK_DISTRICT and ls1.name == "Leeds city centre"
+    assert 53.78 < ls1.latitude < 53.81 and -1.57 < ls1.longitude < -1.53  # Leeds city centre
+    assert f"Loaded {len(codes):,} postcodes" in out
+    assert err.startswith("\rLoading postcodes [") and "100%" in err
+
+
+def test_it_loads_canadian_areas_and_australian_postcodes_and_running_it_again_changes_nothing(db):
+    from groups.models import PostalCode
+
+    load_postcodes("--countries", "CA,AU")
+    count = PostalCode.objects.count()
+    PostalCode.objects.filter(code="M5V").update(latitude=0)
+    load_postcodes("--countries", "CA,AU")
+    assert PostalCode.objects.count() == count
+    assert PostalCode.objects.get(country_code="CA", code="M5V").latitude > 43
+    assert PostalCode.objects.filter(country_code="CA").count() > 1600
+    assert PostalCode.objects.filter(country_code="AU").count() > 3000
+
+
+def test_it_refuses_a_country_it_has_no_postcodes_for(db):
+    with pytest.raises(CommandError, match="GB, CA, AU"):
+        load_postcodes("--countries", "FR")

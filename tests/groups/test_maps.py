@@ -1,4 +1,5 @@
-"""Maps appear only with a configured tile server, and show only public points."""
+"""Tiled maps appear only with a configured tile server, and show only public points. (The map the site
+draws itself, with no outside host, is tested in test_search_results.py.)"""
 
 import json
 import re
@@ -14,11 +15,18 @@ def points(body):
     return json.loads(match.group(1)) if match else None
 
 
-def test_no_map_and_no_outside_request_by_default(client, group):
+def test_no_tiled_map_and_no_outside_request_by_default(client, group):
     for url in (group.get_absolute_url(), reverse("group_list") + "?near=10027"):
         body = client.get(url).content.decode()
         assert "js-map" not in body and "leaflet" not in body
         assert "tiles.example.org" not in body
+    assert '<svg class="svg-map"' in client.get(reverse("group_list") + "?near=10027").content.decode()
+
+
+def test_with_tiles_the_drawn_map_stays_beside_the_tiled_one_for_print(client, settings, group):
+    settings.MAP_TILE_URL = TILES
+    body = client.get(reverse("group_list") + "?near=10027").content.decode()
+    assert body.index('<svg class="svg-map"') < body.index('class="map js-map"')
 
 
 @pytest.fixture

@@ -317,10 +317,12 @@ def test_without_a_place_the_page_shows_online_groups_and_towns(client, group, d
     assert group.name not in names(response)
 
 
-def test_nothing_near_offers_to_widen_the_search(client, places):
+def test_nothing_near_and_nothing_within_600_miles_offers_the_widest_search_and_online_groups(client, places):
     body = search(client, near="Leeds").content.decode()
-    assert "No groups meet in person within 25 mi" in body
-    assert "radius=50" in body
+    assert "No group meets in person within 25 mi of Leeds, England yet." in body
+    assert "with these filters" not in body
+    assert "Nor is there one within 600 miles (1,000 km)." in body
+    assert "radius=250" in body
     assert "format=online" in body
 
 
@@ -472,6 +474,7 @@ def test_a_full_group_says_full_and_is_not_open(client, db):
     for n in range(2):
         JoinRequest.objects.create(group=full, user=make_user(f"m{n}@example.org", f"M{n}"), status="approved")
     body = search(client, near="10027").content.decode()
-    card = body[body.index("Full Circle") : body.index("</article>", body.index("Full Circle"))]
+    at = body.index("Full Circle", body.index('<ol class="results"'))  # its card, not its marker on the map
+    card = body[at : body.index("</article>", at)]
     assert ">Full<" in card and "Taking new members" not in card
     assert names(search(client, near="10027", open="on")) == ["Room Left"]

@@ -1,4 +1,5 @@
 """Benchmark the search page against a group page and /healthz, at 1,000 groups and at N.
+The search pages include the map drawn on the server (groups/maps.py), as every visitor gets it.
 
 Run it against a database made for it: it adds synthetic groups (slugs "bench-…") and
 removes earlier ones. For example, on PostgreSQL:
@@ -95,12 +96,13 @@ class Command(BaseCommand):
             "group page": self.time_requests(client, pages),
             "healthz": self.time_requests(client, ["/healthz"] * count),
         }
-        queries = []
+        queries, maps = [], 0
         for url in searches[:50]:
             with CaptureQueriesContext(connection) as ctx:
                 response = client.get(url)
             if b'class="results"' in response.content:  # only pages that list groups
                 queries.append(len(ctx.captured_queries))
+                maps += b'<svg class="svg-map"' in response.content  # the map drawn on the server
         # A page with very few results: one mile around a group's public point.
         lone = PeerGroup.objects.filter(slug__startswith="bench-", public_latitude__isnull=False).first()
         url = f"/groups/?lat={lone.public_latitude}&lng={lone.public_longitude}&radius=1&units=mi"
@@ -115,7 +117,9 @@ class Command(BaseCommand):
                 "page": page,
                 "median": statistics.median(timings),
                 "p95": percentile(timings, 0.95),
-                "queries": f"{min(queries)}–{max(queries)} for 20 results; {few}" if page == "search" else "",
+                "queries": f"{min(queries)}–{max(queries)} for 20 results; {few}; map on {maps} of {len(queries)}"
+                if page == "search"
+                else "",
             }
             rows.append(row)
             self.stdout.write(f"  {size:>7} {page:<11} median {row['median']:7.2f} ms  p95 {row['p95']:7.2f} ms")

@@ -129,8 +129,8 @@ class ProgressBar:
     WIDTH = 30
     STEP = 3
 
-    def __init__(self, out, total):
-        self.out, self.total, self.shown = out, total, -self.STEP
+    def __init__(self, out, total, title="Loading places"):
+        self.out, self.total, self.shown, self.title = out, total, -self.STEP, title
 
     def show(self, done):
         percent = done * 100 // self.total
@@ -139,7 +139,7 @@ class ProgressBar:
         self.shown = percent
         filled = self.WIDTH * done // self.total
         bar = "#" * filled + "." * (self.WIDTH - filled)
-        self.out.write(f"\rLoading places [{bar}] {percent:3d}% {done:,}/{self.total:,}", style_func=str, ending="")
+        self.out.write(f"\r{self.title} [{bar}] {percent:3d}% {done:,}/{self.total:,}", style_func=str, ending="")
         self.out.flush()
 
     def finish(self):

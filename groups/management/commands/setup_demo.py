@@ -7,6 +7,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         call_command("load_places", stdout=self.stdout)
+        call_command("load_postcodes", stdout=self.stdout)  # after the places: it names districts after them
         call_command("demo_accounts", stdout=self.stdout)
         call_command("load_demo_groups", stdout=self.stdout)
         call_command("demo_testimonials", stdout=self.stdout)

@@ -1,0 +1,81 @@
+"""The crisis lines the site names, by country, as tap-to-call and tap-to-text links.
+
+One list, read by the footer (which follows the visitor's country where it is known: the place they
+searched, else their browser's language, such as en-GB) and by the lessons search (which shows them first
+when the words are words of crisis). The crisis page (content/pages/crisis.md) says the same at length.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Line:
+    name: str
+    number: str  # as written: "988", "116 123"
+    call: str = ""  # tel: target, or "" when it takes no calls
+    text: str = ""  # sms: target, or "" when it takes no texts
+    text_word: str = ""  # a word to send first, such as HOME
+
+
+US = (Line("988 Suicide & Crisis Lifeline", "988", call="988", text="988"),
+      Line("Crisis Text Line", "741741", text="741741", text_word="HOME"))  # fmt: skip
+CANADA = (Line("9-8-8 Suicide Crisis Helpline", "9-8-8", call="988", text="988"),)
+SAMARITANS = (Line("Samaritans", "116 123", call="116123"),)
+AUSTRALIA = (Line("Lifeline", "13 11 14", call="131114"),)
+
+# country -> (the lines, how to say where, the emergency number)
+LINES = {
+    "US": (US, _("In the US"), "911"),
+    "CA": (CANADA, _("In Canada"), "911"),
+    "GB": (SAMARITANS, _("In the UK"), "999"),
+    "IE": (SAMARITANS, _("In Ireland"), "112"),
+    "AU": (AUSTRALIA, _("In Australia"), "000"),
+}
+
+CRISIS_WORDS = re.compile(
+    r"\b(suicid\w*|kill(ing)? my ?self|end(ing)? (my|it all|my life)|take my (own )?life|want(ed)? to die|"
+    r"self[- ]?harm\w*|hurt(ing)? my ?self|cut(ting)? my ?self|overdos\w*|od(ed|ing)?|no reason to live|"
+    r"better off dead|can'?t go on)\b",
+    re.IGNORECASE,
+)
+
+
+def is_crisis(text):
+    """Whether what someone typed speaks of suicide, self-harm or an overdose."""
+    return bool(CRISIS_WORDS.search((text or "").replace("’", "'")))
+
+
+def sms_href(line):
+    # "?&body=" is read by both iOS ("&body") and Android ("?body").
+    return f"sms:{line.text}?&body={line.text_word}" if line.text_word else f"sms:{line.text}"
+
+
+def links(line):
+    """'call <a href="tel:988">988</a> or text <a href="sms:988">988</a>', as the line allows."""
+    parts = []
+    if line.call:
+        parts.append(format_html('{} <a href="tel:{}">{}</a>', _("call"), line.call, line.number))
+    if line.text and line.text_word:
+        parts.append(format_html('{} <a href="{}">{} {} {}</a>', _("text"), sms_href(line), line.text_word,
+                                 _("to"), line.number))  # fmt: skip
+    elif line.text:
+        parts.append(format_html('{} <a href="{}">{}</a>', _("text"), sms_href(line), line.number))
+    return format_html_join(format_html(" {} ", _("or")), "{}", ((part,) for part in parts))
+
+
+def country_from_request(request):
+    """The visitor's country where it is known: set by a page that knows it (the search, from the place
+    searched), else the region of the browser's first language ("en-GB" -> GB), else ""."""
+    if request is None:
+        return ""
+    known = getattr(request, "visitor_country", "")
+    if known:
+        return known
+    header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
+    first = header.split(",")[0].split(";")[0].strip()
+    match = re.fullmatch(r"[A-Za-z]{2,3}[-_]([A-Za-z]{2})", first)
+    return match[1].upper() if match else ""

@@ -1,0 +1,35 @@
+"""{% crisis_line %}: the footer's crisis line, for the visitor's country where it is known."""
+
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from lessons import crisis
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def crisis_line(context):
+    country = crisis.country_from_request(context.get("request"))
+    more = format_html('<a href="{}">{}</a>', reverse("page_crisis"), _("More crisis resources"))
+    heading = format_html("<strong>{}</strong>", _("In crisis or in danger?"))
+    if country in crisis.LINES:
+        lines, where, emergency = crisis.LINES[country]
+        said = format_html_join("; ", "{}, {}", ((line.name, crisis.links(line)) for line in lines))
+        return format_html(
+            "{} {}: {}. {} {}",
+            heading, where, said,
+            format_html(_("In an emergency, call {number}."), number=format_html('<a href="tel:{}">{}</a>',
+                                                                                  emergency, emergency)),
+            more,
+        )  # fmt: skip
+    everywhere = format_html(
+        _("US and Canada: call or text {call} ({text}); UK and Ireland: Samaritans, {uk}; Australia: Lifeline, "
+          "{au}; elsewhere, your local emergency number."),
+        call=mark_safe('<a href="tel:988">988</a>'), text=format_html('<a href="sms:988">{}</a>', _("text")),
+        uk=mark_safe('<a href="tel:116123">116 123</a>'), au=mark_safe('<a href="tel:131114">13 11 14</a>'),
+    )  # fmt: skip
+    return format_html("{} {} {}", heading, everywhere, more)
