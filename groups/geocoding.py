@@ -155,14 +155,17 @@ class GeocodeResult:
     source_asked_geocoder: bool = False  # the answer took a request to the geocoder
 
 
-class _Recent:
+class RecentMemory:
     """A small least-recently-used map in this process's memory, each entry kept at most `ttl`
     seconds: offline answers (ZIP codes, the gazetteer) cost a millisecond or two to find again,
     so they are kept here, bounded, rather than in the shared cache, where a visitor typing a new
     place each time would add an entry each time. (An hour: a reloaded gazetteer shows soon.)"""
 
+    every = []  # each one made, so tests can forget them all
+
     def __init__(self, size, ttl=3600):
         self.size, self.ttl, self.items = size, ttl, OrderedDict()
+        RecentMemory.every.append(self)
 
     def get(self, key):
         kept = self.items.get(key)
@@ -181,14 +184,15 @@ class _Recent:
         self.items.clear()
 
 
-_offline_answers = _Recent(10_000)
-_nearby_answers = _Recent(10_000)
+_offline_answers = RecentMemory(10_000)
+_nearby_answers = RecentMemory(10_000)
 
 
 def forget_offline_answers():
-    """Empty this process's memory of offline answers (tests, and after loading the gazetteer)."""
-    _offline_answers.clear()
-    _nearby_answers.clear()
+    """Empty this process's memories of offline answers and map towns (tests, and after loading the
+    gazetteer)."""
+    for memory in RecentMemory.every:
+        memory.clear()
 
 
 def normalise(text: str) -> str:

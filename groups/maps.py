@@ -21,12 +21,12 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.template.defaultfilters import floatformat
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from .geocoding import RecentMemory
 from .models import Place
 
 LABEL_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
@@ -191,6 +191,11 @@ def _rings(projection, radius_km, units):
     return out, boxes
 
 
+# Kept in this process's memory, bounded, not in the shared cache: every searched place has its own
+# area, so a flood of unique searches would otherwise add an entry each (see groups/geocoding.py).
+_town_rows = RecentMemory(5_000, ttl=TOWN_CACHE)
+
+
 def _towns(projection, *, keep_clear):
     """The biggest gazetteer towns in the area, as (name, x, y), none over another's label. One query, cached."""
     (south, north), (west, east) = projection.box()
@@ -200,7 +205,7 @@ def _towns(projection, *, keep_clear):
             :24
         ]
     )
-    rows = cache.get(key)
+    rows = _town_rows.get(key)
     if rows is None:
         places = Place.objects.filter(latitude__range=(south, north))
         if west < -180 or east > 180:
@@ -208,7 +213,7 @@ def _towns(projection, *, keep_clear):
         else:
             places = places.filter(longitude__range=(west, east))
         rows = list(places.order_by("-population", "geonameid").values_list("name", "latitude", "longitude")[:60])
-        cache.set(key, rows, TOWN_CACHE)
+        _town_rows.put(key, rows)
     chosen, boxes = [], list(keep_clear)
     for name, latitude, longitude in rows:
         x, y = projection.xy(latitude, longitude)
