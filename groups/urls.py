@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import advisers, facilitators, feeds, listing, membership, search
+from .views import advisers, facilitators, feeds, listing, membership, outreach, search
 
 urlpatterns = [
     path("", search.group_search, name="group_list"),
@@ -13,7 +13,11 @@ urlpatterns = [
     path("advisers/<int:pk>/decline/", advisers.adviser_respond, {"answer": "decline"}, name="adviser_decline"),
     path("calendar/<str:token>.ics", feeds.member_calendar, name="member_calendar"),
     path("calendar/reset/", feeds.reset_member_calendar, name="member_calendar_reset"),
+    path("print/", outreach.print_list, name="group_print"),
+    path("print.pdf", outreach.print_list, {"as_pdf": True}, name="group_print_pdf"),
     path("<slug:slug>/", listing.group_detail, name="group_detail"),
+    path("<slug:slug>/flyer/", outreach.flyer, name="group_flyer"),
+    path("<slug:slug>/flyer.pdf", outreach.flyer, {"as_pdf": True}, name="group_flyer_pdf"),
     path("<slug:slug>/edit/", listing.group_edit, name="group_edit"),
     path("<slug:slug>/submit/", listing.group_submit, name="group_submit"),
     path("<slug:slug>/confirm/", listing.group_confirm, name="group_confirm"),
