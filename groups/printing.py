@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache as shared_cache
+from django.core.exceptions import SuspiciousFileOperation
 from django.db.models import Q
 from django.utils import dateformat
 from django.utils.html import format_html, strip_tags
@@ -137,7 +138,7 @@ def region_centre(region):
     wanted = normalise(region)
     if not wanted:
         return ""
-    key = f"print:region:{wanted}"
+    key = "print:region:" + wanted.replace(" ", "_")
     label = shared_cache.get(key)
     if label is None:
         label = _biggest_place_label(wanted, region.strip())
@@ -182,7 +183,10 @@ def _static_fetcher():
             if not path.startswith(static):
                 raise URLFetchingError("not one of the site's static files")
             name = path[len(static) :]
-            found = staticfiles_storage.path(name) if staticfiles_storage.exists(name) else finders.find(name)
+            try:
+                found = staticfiles_storage.path(name) if staticfiles_storage.exists(name) else finders.find(name)
+            except SuspiciousFileOperation:  # "../" out of the static files
+                found = None
             if not found:
                 raise URLFetchingError("no such static file")
             with open(found, "rb") as handle:

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
@@ -83,6 +84,7 @@ def _endorser_centre(value):
     return None if region is None else (region, printing.region_centre(region))
 
 
+@require_safe
 def print_list(request, *, as_pdf=False):
     """The groups near a place, laid out for paper. Without a place: a form asking for one."""
     params = request.GET
@@ -109,8 +111,10 @@ def print_list(request, *, as_pdf=False):
     filterset = GroupFilter(params, queryset=queryset.with_member_total())
     context["kept_filters"] = [(name, value) for name in FILTER_PARAMS for value in params.getlist(name) if value]
     if not (location_form.is_valid() and filterset.is_valid()):
-        context.update(mode="invalid", where_html=where_html(location_form, valid=False),
-                       filter_errors=[e for errors in filterset.form.errors.values() for e in errors])  # fmt: skip
+        hidden = [location_form.errors.get(name, []) for name in ("lat", "lng", "tz")]
+        errors = [*location_form.non_field_errors(), *(e for field in hidden for e in field)]
+        errors += [e for field in filterset.form.errors.values() for e in field]
+        context.update(mode="invalid", where_html=where_html(location_form, valid=False), form_errors=errors)
         return render(request, "groups/print_list.html", context, status=400)
 
     data = location_form.cleaned_data
@@ -167,6 +171,7 @@ def print_list(request, *, as_pdf=False):
     return render(request, "groups/print_list.html", context)
 
 
+@require_safe
 def flyer(request, slug, *, as_pdf=False):
     """One page for one published group, with a QR code to its page. The same for everyone:
     a private group's flyer says where only as its public page does."""
