@@ -42,7 +42,8 @@ PRINT_FIELDS = (*search.CARD_FIELDS, "venue", "address", "postal_code", "contact
 def _pdf_refused(request):
     """None, or the response that refuses this PDF: too many from one address, or no PDF engine."""
     if printing.pdf_engine() is None:
-        return render(request, "groups/print_unavailable.html", {"reason": "engine"}, status=503)
+        # 404, not 503: nothing will change by trying again; the page says to print from the browser.
+        return render(request, "groups/print_unavailable.html", status=404)
     if is_ratelimited(request, group="dbtsh:print_pdf", key="ip", rate=PDF_RATE, method=ALL, increment=True):
         return render(request, "429.html", status=429)
     return None

@@ -5,6 +5,7 @@ from datetime import time
 
 import pytest
 
+from groups.printing import pdf_engine
 from tests.conftest import make_group, make_user
 from tests.e2e.conftest import SCREENSHOT_DIR, check_page
 from tests.e2e.test_listing_flow import sign_in
@@ -61,12 +62,10 @@ def test_a_clinic_prints_the_groups_near_it_and_a_facilitator_prints_a_flyer(pag
         assert secret not in body
     assert printed_screenshot(page, "print-list"), "the site's menus and the print tools show on paper"
 
-    with page.expect_download() as download:
-        page.get_by_role("link", name="Download a PDF").click()
-    pdf = download.value
-    assert pdf.suggested_filename == "dbt-groups-near-new-york-ny-10027.pdf"
-    with open(pdf.path(), "rb") as handle:
-        assert handle.read(5) == b"%PDF-"
+    if pdf_engine() is None:  # WeasyPrint's Pango is missing here: the page says to use the browser's Print
+        assert page.get_by_role("link", name="Download a PDF").count() == 0
+    else:
+        download_the_pdf(page)
 
     # The facilitator, signed in, prints a flyer of the private group: it says no more than its public page.
     sign_in(page, "fran@example.org")
@@ -83,6 +82,15 @@ def test_a_clinic_prints_the_groups_near_it_and_a_facilitator_prints_a_flyer(pag
     for secret in SECRETS:
         assert secret not in body  # ...and not on the flyer
     assert printed_screenshot(page, "flyer")
+
+
+def download_the_pdf(page):
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download a PDF").click()
+    pdf = download.value
+    assert pdf.suggested_filename == "dbt-groups-near-new-york-ny-10027.pdf"
+    with open(pdf.path(), "rb") as handle:
+        assert handle.read(5) == b"%PDF-"
 
 
 def test_an_endorser_prints_the_groups_near_their_practice(page):
