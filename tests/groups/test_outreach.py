@@ -467,3 +467,11 @@ def test_the_print_pages_change_nothing_and_answer_only_reading(client, group, m
         response = getattr(client, method)(url)
         assert response.status_code == 405
     assert PeerGroup.objects.get(pk=group.pk).name == "Harlem Skills Circle"
+
+
+def test_with_the_cache_away_the_pages_print_and_pdfs_wait(client, group, redis_down):
+    """The PDF limit fails closed like every other limit; the pages themselves need no cache."""
+    needs_pdf()
+    assert client.get(reverse("group_print"), {"near": "10027"}).status_code == 200
+    assert client.get(reverse("group_flyer", args=[group.slug])).status_code == 200
+    assert client.get(reverse("group_flyer_pdf", args=[group.slug])).status_code == 429
