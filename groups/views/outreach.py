@@ -50,7 +50,7 @@ def _pdf_refused(request):
 
 
 def _as_pdf(request, template, context, *, filename, country):
-    html = render_to_string(template, {**context, "for_pdf": True}, request=request)
+    html = render_to_string(template, context, request=request)
     pdf = printing.render_pdf(html, base_url=request.build_absolute_uri("/"), paper=printing.paper_for(country))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
