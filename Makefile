@@ -5,7 +5,7 @@ PIP := $(VENV)/bin/pip
 SCREENSHOTS := test-artifacts/screenshots
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-future js-clients lint fmt migrations-check check-deploy install install-dev demo serve bench load audit clean
+.PHONY: run test test-future js-clients lint fmt migrations-check check-deploy install install-dev system-libs demo serve bench load audit clean
 
 run: install ## Set up (venv, migrations, gazetteer, demo data) and serve on http://127.0.0.1:8000
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
@@ -94,8 +94,18 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 	$(PIP) install --quiet -r requirements-dev.txt
 	@touch $@
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install: system-libs $(VENV)/.installed
+install-dev: system-libs $(VENV)/.installed-dev
+
+# WeasyPrint (the PDF downloads of printed lists and flyers) loads Debian's Pango at run time.
+# Installed when missing and apt-get is there; without it the site runs and PDFs say they are off.
+PDF_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core
+system-libs:
+	@ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' || { \
+	  command -v apt-get >/dev/null && echo "Installing Debian's Pango for PDF downloads: $(PDF_LIBS)" && \
+	  { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_LIBS) >/dev/null 2>&1 || \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_LIBS) >/dev/null; }; }; \
+	} || echo "Pango not found: PDF downloads are off until you run apt-get install $(PDF_LIBS)"
 
 # The real calendar clients (ical.js, node-ical) the tests read the site's .ics files with,
 # pinned by tests/js/package-lock.json and installed into tests/js/node_modules.

@@ -429,6 +429,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # WeasyPrint (PDF downloads) reports each stylesheet rule it skips (screen widths) and each step.
+        "weasyprint": {"level": "ERROR"},
         "dbtselfhelp.requests": {
             "handlers": ["console"],
             "level": env("REQUEST_LOG_LEVEL", "INFO"),

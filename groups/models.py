@@ -61,6 +61,8 @@ COUNTRIES = [
 
 # Countries whose people think in miles.
 MILES_COUNTRIES = {"US", "GB", "LR", "MM"}
+# Pages under /groups/ whose address a group's own page would otherwise shadow ("Print" -> /groups/print/).
+RESERVED_SLUGS = {"new", "manage", "feed", "print"}
 
 
 def valid_time_zone(value):
@@ -267,7 +269,7 @@ class PeerGroup(models.Model):
     def unique_slug(cls, name):
         base = slugify(name)[:120] or "group"
         slug, n = base, 2
-        while cls.objects.filter(slug=slug).exists():
+        while slug in RESERVED_SLUGS or cls.objects.filter(slug=slug).exists():
             slug, n = f"{base}-{n}", n + 1
         return slug
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import advisers, facilitators, feeds, listing, membership, search, waiting
+from .views import advisers, facilitators, feeds, listing, membership, outreach, search, waiting
 
 urlpatterns = [
     path("", search.group_search, name="group_list"),
@@ -19,7 +19,11 @@ urlpatterns = [
     path("waiting/unsubscribe/<str:token>/", waiting.waiting_unsubscribe, name="waiting_unsubscribe"),
     path("waiting/renew/<str:token>/", waiting.waiting_renew, name="waiting_renew"),
     path("waiting/<int:pk>/stop/", waiting.waiting_stop, name="waiting_stop"),
+    path("print/", outreach.print_list, name="group_print"),
+    path("print.pdf", outreach.print_list, {"as_pdf": True}, name="group_print_pdf"),
     path("<slug:slug>/", listing.group_detail, name="group_detail"),
+    path("<slug:slug>/flyer/", outreach.flyer, name="group_flyer"),
+    path("<slug:slug>/flyer.pdf", outreach.flyer, {"as_pdf": True}, name="group_flyer_pdf"),
     path("<slug:slug>/edit/", listing.group_edit, name="group_edit"),
     path("<slug:slug>/submit/", listing.group_submit, name="group_submit"),
     path("<slug:slug>/confirm/", listing.group_confirm, name="group_confirm"),

@@ -29,6 +29,8 @@ COVERED = {
                     f"{GROUPS}::test_only_the_groups_facilitators_decide_requests"),
     **dict.fromkeys(["start_group", "waiting_create", "waiting_confirm", "waiting_unsubscribe", "waiting_renew",
                      "waiting_stop"], "tests.groups.test_waiting::test_who_may_use_the_waiting_pages"),
+    **dict.fromkeys(["group_print", "group_print_pdf", "group_flyer", "group_flyer_pdf"],
+                    "tests.groups.test_outreach::test_everyone_may_print_a_published_group_and_nobody_a_draft"),
     "member_calendar_reset": f"{GROUPS}::test_calendar_reset",
     "member_calendar": "tests.groups.test_calendars_and_feed::test_resetting_the_calendar_address_kills_the_old_one",
     "invitation_accept": "tests.groups.test_facilitators::test_invitation_cannot_be_accepted_by_someone_else",

@@ -4,6 +4,7 @@ the way), and fail if a secret shows where that person may not see it. The same 
 strict Content Security Policy: the header on every page, and no inline script, inline style,
 event-handler attribute or javascript: URL in any HTML."""
 
+import io
 from collections import deque
 from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlsplit
@@ -12,6 +13,7 @@ import pytest
 from django.utils import timezone
 
 from groups.models import FacilitatorInvitation, JoinRequest, MemberCalendar, Notice, Report
+from groups.printing import pdf_engine
 from lessons.models import Testimonial
 from tests.accounts.test_professionals import make_professional
 from tests.conftest import PRIVATE_GROUP, make_group, make_user
@@ -122,6 +124,15 @@ def world(db):
     }
 
 
+def readable_text(response):
+    """What a person could read in a response: a PDF's text (its bytes are compressed), else the body."""
+    if response.get("Content-Type") == "application/pdf":
+        from pypdf import PdfReader
+
+        return " ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(response.content)).pages)
+    return response.content.decode(errors="replace")
+
+
 def crawl(client, seeds):
     """Breadth-first over same-site links from the seeds; yields (path, response)."""
     queue, seen = deque(seeds), set(seeds)
@@ -155,11 +166,12 @@ def test_no_secret_reaches_anyone_who_may_not_see_it_and_the_csp_holds(client, w
         if not path.startswith(SKIP) and path not in seeds:
             seeds.append(path)
     forbidden = [secret for secret, allowed in SECRETS.items() if persona not in allowed]
-    seen, pages = set(), 0
+    seen, pages, crawled = set(), 0, set()
     for path, response in crawl(client, seeds):
         assert response.status_code < 500, (persona, path, response.status_code)
         pages += 1
-        body = response.content.decode(errors="replace")
+        crawled.add(path)
+        body = readable_text(response)
         for secret in forbidden:
             assert secret not in body, f"{persona} sees {secret!r} at {path}"
         seen.update(secret for secret in MUST_SEE.get(persona, ()) if secret in body)
@@ -170,5 +182,11 @@ def test_no_secret_reaches_anyone_who_may_not_see_it_and_the_csp_holds(client, w
             finder.feed(body)
             assert not finder.problems, (persona, path, finder.problems)
     assert pages > 60, pages
+    # Paper too: the printed list (reached from the search's "Print this list"), the flyer, their PDFs.
+    slug = world["values"]["slug"]
+    printed = {"/groups/print/?near=10027", f"/groups/{slug}/flyer/", f"/groups/{slug}/flyer.pdf"}
+    if pdf_engine() is not None:  # the list links to its PDF only where PDFs can be made
+        printed.add("/groups/print.pdf?near=10027")
+    assert printed <= crawled, printed - crawled
     # The crawl reaches where each secret is shown to those who may see it, so a leak could not hide.
     assert seen == MUST_SEE.get(persona, set()), (persona, MUST_SEE.get(persona, set()) - seen)
