@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import advisers, facilitators, feeds, listing, membership, search
+from .views import advisers, facilitators, feeds, listing, membership, notifications, rotation, search
 
 urlpatterns = [
     path("", search.group_search, name="group_list"),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("advisers/<int:pk>/decline/", advisers.adviser_respond, {"answer": "decline"}, name="adviser_decline"),
     path("calendar/<str:token>.ics", feeds.member_calendar, name="member_calendar"),
     path("calendar/reset/", feeds.reset_member_calendar, name="member_calendar_reset"),
+    path("change-emails/stop/<str:token>/", notifications.change_emails_stop, name="change_emails_stop"),
     path("<slug:slug>/", listing.group_detail, name="group_detail"),
     path("<slug:slug>/edit/", listing.group_edit, name="group_edit"),
     path("<slug:slug>/submit/", listing.group_submit, name="group_submit"),
@@ -33,4 +34,15 @@ urlpatterns = [
     path("<slug:slug>/facilitators/<int:pk>/remove/", facilitators.facilitator_remove, name="facilitator_remove"),
     path("<slug:slug>/invitations/<int:pk>/cancel/", facilitators.invitation_cancel, name="invitation_cancel"),
     path("<slug:slug>/advisers/<int:user_id>/invite/", advisers.adviser_invite, name="adviser_invite"),
+    path("<slug:slug>/change-emails/", notifications.change_emails, name="group_change_emails"),
+    path("<slug:slug>/rotation/", rotation.group_rotation, name="group_rotation"),
+    *[
+        path(
+            f"<slug:slug>/rotation/{action}/",
+            rotation.rotation_change,
+            {"action": action},
+            name=f"group_rotation_{action}",
+        )
+        for action in rotation.ACTIONS
+    ],
 ]
