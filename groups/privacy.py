@@ -4,7 +4,9 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    ChangeEmailOptOut,
     FacilitatorInvitation,
+    GroupChange,
     GroupFacilitator,
     JoinRequest,
     ListingEvent,
@@ -19,6 +21,7 @@ ERASURE_SUMMARY = [
     _("Reports you sent: their text is removed and they no longer name you."),
     _("Invitations sent to your e-mail address, and your name in listing histories."),
     _("Your join requests and memberships, with their messages, and your private calendar address."),
+    _("The groups you asked for no e-mails about changes, and your name on the changes you made."),
 ]  # fmt: skip
 
 
@@ -50,6 +53,10 @@ def export_user_data(user):
             }
             for r in JoinRequest.objects.filter(user=user).select_related("group")
         ],
+        "no_change_emails_from": [
+            {"group": o.group.name, "since": o.created_at.isoformat()}
+            for o in ChangeEmailOptOut.objects.filter(user=user).select_related("group")
+        ],
         "facilitator_invitations": [
             {"group": i.group.name, "sent": i.created_at, "accepted": i.accepted_at}
             for i in FacilitatorInvitation.objects.filter(email__iexact=user.email).select_related("group")
@@ -76,3 +83,5 @@ def erase_user_data(user):
     JoinRequest.objects.filter(user=user).delete()
     JoinRequest.objects.filter(decided_by=user).update(decided_by=None)
     MemberCalendar.objects.filter(user=user).delete()
+    ChangeEmailOptOut.objects.filter(user=user).delete()
+    GroupChange.objects.filter(actor=user).update(actor=None)

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core import mail, signing
-from django.db import transaction
+from django.db import connection, transaction  # noqa: F401 (connection: the skipif conditions)
 from django.urls import reverse
 from django.utils import timezone
 
@@ -516,3 +516,50 @@ def test_a_notice_reads_as_it_was_typed_in_both_parts_of_the_email(client, facil
     html = message.alternatives[0][0]
     assert "We&#x27;re at St Mary&#x27;s Hall &amp; Annexe &lt;upstairs&gt;" in html
     assert "<upstairs>" not in html and "&amp;#x27;" not in html
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="concurrent transactions need PostgreSQL")
+def test_two_workers_running_the_same_change_at_once_send_each_email_once(database_tasks, facilitator, member):
+    import threading
+
+    group = make_group(facilitator)
+    approve(group, member)
+    for n in range(5):
+        approve(group, make_user(f"m{n}@example.org", f"M{n}"))
+    services.notice_post(notice=Notice(date=timezone.now().date() + timedelta(days=7), text="Closed"), group=group,
+                         by=facilitator)  # fmt: skip
+    change = GroupChange.objects.get()
+    barrier, counts = threading.Barrier(2), []
+
+    def worker():
+        from django.db import connections
+
+        try:
+            barrier.wait()
+            counts.append(notifications.deliver_change(change_id=change.pk))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(counts) == [0, 6]
+    assert OutgoingEmail.objects.filter(template="group_changed").count() == 6
+    assert OutgoingEmail.objects.values("to").distinct().count() == 6
+
+
+def test_the_data_export_and_erasure_cover_the_choice_and_the_changes_made(client, group, facilitator, members):
+    from groups import privacy
+
+    notifications.change_emails_stop(group=group, user=members)
+    services.notice_post(notice=Notice(date=timezone.now().date() + timedelta(days=7), text="Closed"), group=group,
+                         by=facilitator)  # fmt: skip
+    assert privacy.export_user_data(members)["no_change_emails_from"][0]["group"] == "Harlem Skills Circle"
+    assert privacy.export_user_data(facilitator)["no_change_emails_from"] == []
+    privacy.erase_user_data(members)
+    privacy.erase_user_data(facilitator)
+    assert not ChangeEmailOptOut.objects.exists()
+    assert GroupChange.objects.get().actor is None
