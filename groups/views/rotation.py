@@ -30,11 +30,22 @@ def _page(request, group, now, *, start_form=None, pin_form=None, status=200):
         "group": group,
         "current": current,
         "starts_in_future": group.rotation_starts_on is not None and group.rotation_starts_on > today,
-        "weeks": [(week, modules.get(week.module, "")) for week in weeks.weeks()],
+        "blocks": _blocks(modules),
+        "week_count": weeks.length(),
         "start_form": start_form,
         "pin_form": pin_form,
     }
     return render(request, "groups/rotation.html", context, status=status)
+
+
+def _blocks(module_names):
+    """The weeks in runs of one module each: two weeks of mindfulness, six of distress tolerance…"""
+    blocks = []
+    for week in weeks.weeks():
+        if not blocks or blocks[-1]["module"] != week.module:
+            blocks.append({"module": week.module, "name": module_names.get(week.module, ""), "weeks": []})
+        blocks[-1]["weeks"].append(week)
+    return blocks
 
 
 @verified_member_required

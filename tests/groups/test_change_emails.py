@@ -13,12 +13,14 @@ from django.core import mail, signing
 from django.db import connection, transaction  # noqa: F401 (connection: the skipif conditions)
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given
 
 from groups import notifications, services
 from groups.models import ChangeEmailOptOut, GroupChange, GroupFacilitator, JoinRequest, Notice, PeerGroup
 from outbox.models import OutgoingEmail
 from tests.conftest import PRIVATE_GROUP, make_group, make_user
 from tests.groups.forms import listing_data
+from tests.test_form_fuzz import FUZZ, BrowserClient, junk
 
 SECRETS = ("99 Secret Lane", "St Brigid", "quiet-harbour-secret")
 
@@ -563,3 +565,16 @@ def test_the_data_export_and_erasure_cover_the_choice_and_the_changes_made(clien
     privacy.erase_user_data(facilitator)
     assert not ChangeEmailOptOut.objects.exists()
     assert GroupChange.objects.get().actor is None
+
+
+@FUZZ
+@given(token=junk.filter(lambda t: "/" not in t and t.strip() and "\x00" not in t), on=junk)
+def test_stop_links_and_the_choice_fuzzed_never_fail(group, member, token, on):
+    JoinRequest.objects.get_or_create(group=group, user=member, status=JoinRequest.Status.APPROVED)
+    client = BrowserClient()
+    assert client.post(reverse("change_emails_stop", args=[token])).status_code == 400
+    assert not ChangeEmailOptOut.objects.exists()
+    client.force_login(member)
+    assert client.post(reverse("group_change_emails", args=[group.slug]), {"on": on}).status_code == 302
+    assert ChangeEmailOptOut.objects.filter(user=member).exists() == (on != "1")
+    ChangeEmailOptOut.objects.all().delete()

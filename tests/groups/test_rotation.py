@@ -9,10 +9,13 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from groups import rotation
 from groups.models import GroupFacilitator, JoinRequest, PeerGroup
 from tests.conftest import make_group, make_user
+from tests.test_form_fuzz import FUZZ, BrowserClient, junk
 
 WEEK_1 = date(2026, 7, 21)  # a Tuesday
 TUESDAY_NOON_IN_NEW_YORK = datetime(2026, 12, 1, 17, tzinfo=UTC)  # week 20
@@ -303,3 +306,19 @@ def test_who_may_see_and_change_the_rotation(client, request, persona, status, a
     group.refresh_from_db()
     changed = (group.rotation_starts_on, group.rotation_pinned_week) != (WEEK_1, 9)
     assert changed == (persona == "facilitator" and method == "post")
+
+
+# --- Fuzzed -------------------------------------------------------------------------------
+
+
+@FUZZ
+@given(action=st.sampled_from(["follow", "pin", "unpin", "skip", "stop"]), value=junk)
+def test_the_rotation_forms_fuzzed_never_fail_and_change_only_when_valid(facilitator, group, action, value):
+    client = BrowserClient()
+    client.force_login(facilitator)
+    following(group, rotation_pinned_week=None, rotation_shift=0)
+    response = client.post(url(group, action), {"starts_on": value, "week": value})
+    assert response.status_code in (302, 400), response.status_code
+    group.refresh_from_db()
+    if response.status_code == 400:
+        assert (group.rotation_starts_on, group.rotation_shift, group.rotation_pinned_week) == (WEEK_1, 0, None)
