@@ -322,3 +322,13 @@ def test_the_rotation_forms_fuzzed_never_fail_and_change_only_when_valid(facilit
     group.refresh_from_db()
     if response.status_code == 400:
         assert (group.rotation_starts_on, group.rotation_shift, group.rotation_pinned_week) == (WEEK_1, 0, None)
+
+
+def test_the_page_says_when_week_1_is_still_ahead(client, facilitator, group, time_machine):
+    following(group, starts_on=date(2026, 12, 8))
+    time_machine.move_to(TUESDAY_NOON_IN_NEW_YORK, tick=False)
+    client.force_login(facilitator)
+    page = client.get(url(group)).content.decode()
+    assert "Week 1 begins on Tuesday 8 December 2026." in page
+    assert "Week 1 began" not in page
+    assert "This week's skill" not in client.get(group.get_absolute_url()).content.decode()
