@@ -40,7 +40,10 @@ def _text_engine():
 
 
 def render_text(name, context):
-    return _text_engine().get_template(name).render(Context(context))
+    """Plain text: nothing escaped (a notice saying "We're at St Mary's" reads so), and not marked
+    safe, so the HTML part made from it escapes it."""
+    text = _text_engine().get_template(name).render(Context(context, autoescape=False))
+    return str.__str__(text)
 
 
 def absolute_url(path):

@@ -23,6 +23,7 @@ from datetime import timedelta
 
 from django.db import close_old_connections, connections
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_tasks_db.management.commands.db_worker import Worker as DatabaseWorker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
@@ -32,6 +33,9 @@ from outbox import services as outbox
 logger = logging.getLogger(__name__)
 
 KEEP_FINISHED_TASKS = timedelta(days=7)
+# Each app's own sweep, called with `now` at every sweep: work whose task was lost with a killed
+# worker (django-tasks-db leaves such a task "running"), found from the app's own records.
+SWEEPS = ("groups.notifications.sweep",)
 FIRST_PAUSE, LONGEST_PAUSE = 0.5, 5.0
 
 
@@ -81,6 +85,8 @@ class Worker(DatabaseWorker):
             return
         self.running_task = True  # a stop signal waits for the sweep, as for a task
         try:
+            for sweep in SWEEPS:
+                import_string(sweep)(now=timezone.now())
             counts = outbox.send_due()
             deleted = outbox.purge_old()
             cutoff = timezone.now() - KEEP_FINISHED_TASKS

@@ -303,3 +303,35 @@ class WaitingRequestForm(forms.Form):
     def radius_km(self):
         radius = self.cleaned_data["radius"]
         return radius * 1.609344 if self.cleaned_data["units"] == "mi" else float(radius)
+
+
+class RotationStartForm(forms.Form):
+    """The date week 1 of the skills rotation began (or begins): usually the day of a meeting."""
+
+    starts_on = forms.DateField(
+        label=_("Week 1 begins on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("The date of the meeting that starts week 1. The week moves on every seven days from it."),
+    )
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_starts_on(self):
+        day = self.cleaned_data["starts_on"]
+        if (self.today - day).days > 5 * 366:
+            raise forms.ValidationError(_("Give a date in the last five years."))
+        if (day - self.today).days > 366:
+            raise forms.ValidationError(_("Give a date at most a year ahead."))
+        return day
+
+
+class RotationPinForm(forms.Form):
+    week = forms.TypedChoiceField(label=_("Week to pin"), coerce=int)
+
+    def __init__(self, *args, weeks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["week"].choices = [
+            (week.number, _("Week %(n)d: %(skill)s") % {"n": week.number, "skill": week.skill_name}) for week in weeks
+        ]

@@ -240,6 +240,13 @@ class PeerGroup(models.Model):
     calendar_changed_at = models.DateTimeField(default=timezone.now, editable=False)
     calendar_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
+    # The skills rotation (lessons/rotation.py), when the group follows it: week 1 began on
+    # rotation_starts_on and the week moves on every seven days, plus the weeks skipped
+    # (rotation_shift); a pinned week stays until unpinned. See groups/rotation.py.
+    rotation_starts_on = models.DateField(_("week 1 of the skills rotation began on"), null=True, blank=True)
+    rotation_shift = models.PositiveSmallIntegerField(default=0, editable=False)
+    rotation_pinned_week = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+
     objects = PeerGroupQuerySet.as_manager()
 
     class Meta:
@@ -388,6 +395,24 @@ class PeerGroup(models.Model):
             if (start := meeting.next_start(now, skip=skip)) is not None
         ]
         return min(upcoming, key=lambda pair: pair[0]) if upcoming else None
+
+    def rotation_week(self, now):
+        """This week's rotation week (lessons.rotation.RotationWeek) in the group's own zone at
+        `now`, or None when the group does not follow the rotation or week 1 is still ahead."""
+        from lessons import rotation
+
+        if self.rotation_starts_on is None:
+            return None
+        if self.rotation_pinned_week:
+            return rotation.week(self.rotation_pinned_week)
+        elapsed = self.rotation_weeks_elapsed(now)
+        if elapsed < 0:
+            return None
+        return rotation.week((elapsed + self.rotation_shift) % rotation.length() + 1)
+
+    def rotation_weeks_elapsed(self, now):
+        """Whole weeks from the rotation's start to `now`'s date in the group's zone (negative before it)."""
+        return (now.astimezone(self.tz).date() - self.rotation_starts_on).days // 7
 
     def calendar_facts(self):
         """Everything a calendar says about the group, public or private: when it changes, the
@@ -893,6 +918,54 @@ class GroupAdviser(models.Model):
 
     def __str__(self):
         return f"{self.user} advises {self.group} ({self.status})"
+
+
+class GroupChange(models.Model):
+    """Something that changed about a group and that its members and co-facilitators hear about
+    by e-mail: a notice posted or withdrawn, new meeting times, a new place or meeting link, the
+    listing archived. Saved in the transaction of the change, with the task that sends the
+    e-mails (groups/notifications.py); `sent_at` is set in the transaction that queues them, so
+    each person gets one e-mail for it however often the task runs."""
+
+    class Kind(models.TextChoices):
+        NOTICE = "notice", _("Notice posted")
+        NOTICE_REMOVED = "notice_removed", _("Notice withdrawn")
+        SCHEDULE = "schedule", _("Meeting times")
+        PLACE = "place", _("Place")
+        LINK = "link", _("Meeting link")
+        ARCHIVED = "archived", _("Archived")
+
+    group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="changes")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kinds = models.JSONField(default=list)
+    details = models.JSONField(default=dict, blank=True)
+    tell_facilitators = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    recipient_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["sent_at", "created_at"], name="groupchange_sent_created")]
+
+    def __str__(self):
+        return f"{', '.join(self.kinds)}: {self.group} ({self.created_at:%Y-%m-%d})"
+
+
+class ChangeEmailOptOut(models.Model):
+    """A person who asked for no more e-mails about changes to one group."""
+
+    group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="change_email_opt_outs")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="change_email_opt_outs")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["group", "user"], name="one_change_email_opt_out")]
+
+    def __str__(self):
+        return f"{self.user} hears nothing of changes to {self.group}"
 
 
 from .waiting import WaitingAlert, WaitingRequest  # noqa: E402, F401 - models of their own module

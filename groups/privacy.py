@@ -5,7 +5,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    ChangeEmailOptOut,
     FacilitatorInvitation,
+    GroupChange,
     GroupFacilitator,
     JoinRequest,
     ListingEvent,
@@ -22,6 +24,7 @@ ERASURE_SUMMARY = [
     _("Invitations sent to your e-mail address, and your name in listing histories."),
     _("Your join requests and memberships, with their messages, and your private calendar address."),
     _("Your requests to hear when a group starts near you, and the list of groups we told you about."),
+    _("The groups you asked for no e-mails about changes, and your name on the changes you made."),
 ]  # fmt: skip
 
 
@@ -52,6 +55,10 @@ def export_user_data(user):
                 "note_from_facilitators": r.decision_note,
             }
             for r in JoinRequest.objects.filter(user=user).select_related("group")
+        ],
+        "no_change_emails_from": [
+            {"group": o.group.name, "since": o.created_at.isoformat()}
+            for o in ChangeEmailOptOut.objects.filter(user=user).select_related("group")
         ],
         "facilitator_invitations": [
             {"group": i.group.name, "sent": i.created_at, "accepted": i.accepted_at}
@@ -95,3 +102,5 @@ def erase_user_data(user):
     JoinRequest.objects.filter(decided_by=user).update(decided_by=None)
     MemberCalendar.objects.filter(user=user).delete()
     WaitingRequest.objects.filter(Q(user=user) | Q(email__iexact=user.email)).delete()
+    ChangeEmailOptOut.objects.filter(user=user).delete()
+    GroupChange.objects.filter(actor=user).update(actor=None)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from dbtselfhelp.emails import absolute_url, moderator_emails, send_templated_email
 from dbtselfhelp.ratelimits import allow_email
 
-from . import alerts, geocoding
+from . import alerts, geocoding, notifications
 from .models import FacilitatorInvitation, GroupAdviser, GroupFacilitator, ListingEvent, PeerGroup, Report
 from .waiting import WaitingAlert
 
@@ -81,9 +81,11 @@ def group_update(*, group, meeting_formset, audiences, by):
     """Save a facilitator's edit. An edit also confirms the listing is current.
 
     A published listing stays published (people rely on it) but goes to the moderators'
-    "changed" queue with what changed since it was last reviewed. A published group that opens
+    "changed" queue with what changed since it was last reviewed. Members hear of new meeting
+    times, a new place or meeting link (groups/notifications.py); a published group that opens
     to new members again tells the people waiting near it (on the worker)."""
     was_open = PeerGroup.objects.filter(pk=group.pk).values_list("accepting_new_members", flat=True).first()
+    before = notifications.facts_before_edit(group)
     place_group(group)
     group.last_confirmed_at = timezone.now()
     group.reminder_sent_at = None
@@ -97,6 +99,7 @@ def group_update(*, group, meeting_formset, audiences, by):
         group.has_unreviewed_changes = bool(changes)
         group.save(update_fields=["has_unreviewed_changes"])
     _record(group, Action.EDITED, by=by, changes=[change.as_record() for change in changes])
+    notifications.note_group_edited(group=group, before=before, by=by, now=timezone.now())
     if group.status == PeerGroup.Status.PUBLISHED and group.accepting_new_members and not was_open:
         alerts.enqueue_alerts(group=group, reason=WaitingAlert.Reason.REOPENED)
     return group
@@ -104,16 +107,18 @@ def group_update(*, group, meeting_formset, audiences, by):
 
 @transaction.atomic
 def notice_post(*, notice, group, by):
-    """Post a dated notice; one that cancels a meeting changes the group's calendar."""
+    """Post a dated notice; one that cancels a meeting changes the group's calendar. Members hear of it."""
     notice.group, notice.created_by = group, by
     notice.save()
     group.note_calendar_change(timezone.now())
+    notifications.note_notice_posted(notice=notice, by=by, now=timezone.now())
     return notice
 
 
 @transaction.atomic
-def notice_delete(*, notice):
+def notice_delete(*, notice, by=None):
     group = notice.group
+    notifications.note_notice_removed(notice=notice, by=by, now=timezone.now())
     notice.delete()
     group.note_calendar_change(timezone.now())
 
@@ -189,11 +194,16 @@ def group_unpublish(*, group, by, reason):
 
 
 @transaction.atomic
-def group_archive(*, group, by=None, reason=""):
+def group_archive(*, group, by=None, reason="", tell_facilitators=True, now=None):
+    """Members and co-facilitators hear of it; the sweep tells facilitators in its own e-mail
+    (tell_facilitators=False)."""
+    was = group.status
     group.status = PeerGroup.Status.ARCHIVED
     group.has_unreviewed_changes = False
     group.save(update_fields=["status", "has_unreviewed_changes", "updated_at"])
     _record(group, Action.ARCHIVED, by=by, note=reason)
+    notifications.note_archived(group=group, was=was, by=by, now=now or timezone.now(),
+                                tell_facilitators=tell_facilitators)  # fmt: skip
 
 
 @transaction.atomic
@@ -356,7 +366,12 @@ def sweep_listings(*, now=None):
     archive_before = now - timedelta(days=settings.LISTING_ARCHIVE_DAYS)
     for group in published.filter(last_confirmed_at__lte=archive_before):
         with transaction.atomic():  # each listing with its e-mail, or neither
-            group_archive(group=group, reason=f"Not confirmed for {settings.LISTING_ARCHIVE_DAYS} days")
+            group_archive(
+                group=group,
+                reason=f"Not confirmed for {settings.LISTING_ARCHIVE_DAYS} days",
+                tell_facilitators=False,
+                now=now,
+            )
             send_templated_email(
                 template="listing_archived",
                 to=group.facilitator_emails(),

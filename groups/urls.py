@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import advisers, facilitators, feeds, listing, membership, outreach, search, waiting
+from .views import (
+    advisers,
+    facilitators,
+    feeds,
+    listing,
+    membership,
+    notifications,
+    outreach,
+    rotation,
+    search,
+    waiting,
+)
 
 urlpatterns = [
     path("", search.group_search, name="group_list"),
@@ -21,6 +32,7 @@ urlpatterns = [
     path("waiting/<int:pk>/stop/", waiting.waiting_stop, name="waiting_stop"),
     path("print/", outreach.print_list, name="group_print"),
     path("print.pdf", outreach.print_list, {"as_pdf": True}, name="group_print_pdf"),
+    path("change-emails/stop/<str:token>/", notifications.change_emails_stop, name="change_emails_stop"),
     path("<slug:slug>/", listing.group_detail, name="group_detail"),
     path("<slug:slug>/flyer/", outreach.flyer, name="group_flyer"),
     path("<slug:slug>/flyer.pdf", outreach.flyer, {"as_pdf": True}, name="group_flyer_pdf"),
@@ -43,4 +55,15 @@ urlpatterns = [
     path("<slug:slug>/facilitators/<int:pk>/remove/", facilitators.facilitator_remove, name="facilitator_remove"),
     path("<slug:slug>/invitations/<int:pk>/cancel/", facilitators.invitation_cancel, name="invitation_cancel"),
     path("<slug:slug>/advisers/<int:user_id>/invite/", advisers.adviser_invite, name="adviser_invite"),
+    path("<slug:slug>/change-emails/", notifications.change_emails, name="group_change_emails"),
+    path("<slug:slug>/rotation/", rotation.group_rotation, name="group_rotation"),
+    *[
+        path(
+            f"<slug:slug>/rotation/{action}/",
+            rotation.rotation_change,
+            {"action": action},
+            name=f"group_rotation_{action}",
+        )
+        for action in rotation.ACTIONS
+    ],
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import toolkit, views
 
 urlpatterns = [
     *[
@@ -11,6 +11,8 @@ urlpatterns = [
     path("lessons/feed/", views.LessonFeed(), name="lesson_feed"),
     path("lessons/<slug:slug>/", views.lesson_or_module, name="lesson_detail"),
     path("lessons/<slug:slug>/", views.lesson_or_module, name="lesson_module"),
+    path("toolkit/", toolkit.toolkit_index, name="toolkit_index"),
+    path("toolkit/<slug:slug>/", toolkit.toolkit_page, name="toolkit_page"),
     path("skills/", views.skill_list, name="skill_list"),
     path("skills/<slug:slug>/", views.skill_detail, name="skill_detail"),
     path("testimonials/", views.testimonial_list, name="testimonial_list"),

@@ -38,6 +38,13 @@ COVERED = {
     "test_only_professionals_in_the_region_who_offered_can_be_asked",
     "adviser_accept": "tests.accounts.test_professionals::test_someone_else_cannot_answer_an_adviser_invitation",
     "adviser_decline": "tests.accounts.test_professionals::test_someone_else_cannot_answer_an_adviser_invitation",
+    # issue 18: the skills rotation and members' e-mails about changes
+    **dict.fromkeys(["group_rotation", "group_rotation_follow", "group_rotation_stop", "group_rotation_pin",
+                     "group_rotation_unpin", "group_rotation_skip"],
+                    "tests.groups.test_rotation::test_who_may_see_and_change_the_rotation"),
+    "group_change_emails": "tests.groups.test_change_emails::test_who_may_choose_a_groups_change_emails",
+    "change_emails_stop": "tests.groups.test_change_emails::"
+    "test_the_stop_link_works_for_whoever_holds_it_and_only_for_its_person",
     # accounts
     **dict.fromkeys(["account", "account_export", "account_delete"],
                     "tests.accounts.test_account::test_anonymous_is_sent_to_login"),
@@ -58,6 +65,8 @@ COVERED = {
     ),
     **dict.fromkeys(["lesson_detail", "lesson_module"], f"{LESSONS}::test_drafts_are_404_to_the_public_and_members"),
     "skill_detail": f"{LESSONS}::test_every_shipped_skill_renders",
+    **dict.fromkeys(["toolkit_index", "toolkit_page"],
+                    "tests.lessons.test_toolkit_pages::test_the_toolkit_is_open_to_everyone"),
     # public pages for everyone, walked as every persona
     **dict.fromkeys(
         ["home", "healthz", "sitemap", "django.contrib.sitemaps.views.sitemap", "page_about", "page_crisis",

@@ -51,6 +51,7 @@ def group_detail(request, slug):
         "viewer_zone_name": zone_name(viewer_zone),
         "description": render_markdown(group.description),
         "next_meeting": upcoming,
+        "rotation_week": group.rotation_week(now),
         "calendar_url": request.build_absolute_uri(reverse("group_calendar", args=[group.slug])),
         "show_private": group.can_see_private_details(request.user),
         "own_request": own_request,
@@ -219,7 +220,7 @@ def group_notices(request, slug):
 @verified_member_required
 def notice_delete(request, slug, pk):
     group = get_group_for_facilitator(request, slug)
-    services.notice_delete(notice=get_object_or_404(Notice, pk=pk, group=group))
+    services.notice_delete(notice=get_object_or_404(Notice, pk=pk, group=group), by=request.user)
     messages.success(request, _("The notice is removed."))
     return redirect("group_notices", slug=group.slug)
 

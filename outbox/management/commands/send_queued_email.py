@@ -1,5 +1,8 @@
 from django.core.management.base import BaseCommand
+from django.utils import timezone
+from django.utils.module_loading import import_string
 
+from dbtselfhelp.worker import SWEEPS
 from outbox import services
 
 
@@ -13,6 +16,8 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, default=500, help="At most this many messages in one run.")
 
     def handle(self, *args, **options):
+        for sweep in SWEEPS:  # work whose task never ran (no worker, or a killed one) queues its e-mail first
+            import_string(sweep)(now=timezone.now())
         counts = services.send_due(limit=options["limit"])
         deleted = services.purge_old()
         self.stdout.write(
