@@ -575,6 +575,10 @@ def test_stop_links_and_the_choice_fuzzed_never_fail(group, member, token, on):
     assert client.post(reverse("change_emails_stop", args=[token])).status_code == 400
     assert not ChangeEmailOptOut.objects.exists()
     client.force_login(member)
-    assert client.post(reverse("group_change_emails", args=[group.slug]), {"on": on}).status_code == 302
+    response = client.post(reverse("group_change_emails", args=[group.slug]), {"on": on})
+    if "\x00" in on:  # refused before any view by the unreadable-input middleware, nothing changed
+        assert response.status_code == 400 and not ChangeEmailOptOut.objects.exists()
+        return
+    assert response.status_code == 302
     assert ChangeEmailOptOut.objects.filter(user=member).exists() == (on != "1")
     ChangeEmailOptOut.objects.all().delete()

@@ -190,15 +190,19 @@ BAD_QUERIES = [
     ({"near": "Qwxzyville"}, 200, "We couldn&#x27;t find that place."),
     ({"near": "10027", "radius": "100000"}, 400, "Ensure this value is less than or equal to 250."),
     ({"near": "10027", "radius": "nan"}, 400, "Enter a number."),
-    ({"near": "100\x0027"}, 400, "Null characters are not allowed."),
+    (
+        {"near": "100\x0027"},
+        400,
+        "Something in that request was not right",
+    ),  # the unreadable-input middleware, before any view
     ({"near": "100\x0727"}, 400, "Please type a town or a ZIP code."),
-    ({"near": "10027", "q": "a\x00b"}, 400, "Null characters are not allowed."),
+    ({"near": "10027", "q": "a\x00b"}, 400, "Something in that request was not right"),
     ({"near": "10027", "format": "teleport"}, 400, "Select a valid choice."),
     ({"lat": "40.8"}, 400, "Both latitude and longitude are needed."),
     ({"lat": "91", "lng": "0"}, 400, "Ensure this value is less than or equal to 90."),
     ({"near": "x" * 300}, 400, "Ensure this value has at most 200 characters"),
     ({"endorser": "abc"}, 404, "We couldn't find that endorser."),
-    ({"endorser": "\x00"}, 404, "We couldn't find that endorser."),
+    ({"endorser": "\x00"}, 400, "Something in that request was not right"),
     ({"endorser": "99999"}, 404, "We couldn't find that endorser."),
 ]
 

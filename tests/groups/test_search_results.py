@@ -279,13 +279,11 @@ def queries_of(client, **params):
 
 
 def test_the_map_costs_one_query_for_its_towns_and_none_once_cached(client, group, monkeypatch):
-    from django.core.cache.backends.dummy import DummyCache
-
     from groups import maps
 
     search(client, near="10027")  # the place and the choice lists are cached, and the map's towns
     cached = queries_of(client, near="10027")
-    monkeypatch.setattr(maps, "cache", DummyCache("none", {}))
+    monkeypatch.setattr(maps._town_rows, "get", lambda key: None)  # as if the towns were not kept
     uncached = queries_of(client, near="10027")
     monkeypatch.setattr(maps, "_towns", lambda projection, keep_clear: [])
     without_towns = queries_of(client, near="10027")

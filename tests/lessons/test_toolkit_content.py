@@ -47,6 +47,7 @@ def crisis_page_numbers():
     """Every phone number on the crisis resources page except 988: the emergency numbers in its
     first line and the helplines in bold."""
     text = (CONTENT / "pages" / "crisis.md").read_text(encoding="utf-8")
+    text = re.sub(r"\[([^\]]+)\]\((?:tel|sms):[^)]*\)", r"\1", text)  # tap-to-call links read as their numbers
     numbers = set(re.findall(r"\*\*([0-9][0-9 -]*[0-9])\*\*", text))
     numbers |= set(re.findall(r"\b([0-9]{3}) in (?:the|Ireland|Australia)\b", text))
     return numbers - {"988"}
