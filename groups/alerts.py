@@ -12,8 +12,7 @@ from datetime import UTC, timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, Value
-from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
+from django.db.models import Count, F, Q
 from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
@@ -23,9 +22,9 @@ from dbtselfhelp.emails import send_templated_email, tasks_run_on_a_worker
 
 from .cells import cell_for, cell_from_key
 from .models import PeerGroup, Place
+from .search import bounding_box, haversine_km
 from .waiting import WaitingAlert, WaitingRequest
 
-EARTH_KM = 6371.0088
 CONFIRM_HOURS = 48
 LIFETIME = timedelta(days=365)
 REMIND_BEFORE = timedelta(days=30)
@@ -132,30 +131,17 @@ def waiting_request_end_for(*, user, pk, now):
 # --- Matching ---------------------------------------------------------------------------------
 
 
-def _distance_km(lat, lng):
-    """Great-circle distance in SQL from (lat, lng) to each request's cell centre."""
-    lat0, lng0 = Radians(Value(lat)), Radians(Value(lng))
-    lat1, lng1 = Radians(F("cell_latitude")), Radians(F("cell_longitude"))
-    a = Power(Sin((lat1 - lat0) / 2), 2) + Cos(lat0) * Cos(lat1) * Power(Sin((lng1 - lng0) / 2), 2)
-    return ExpressionWrapper(2 * EARTH_KM * ASin(Sqrt(a)), output_field=FloatField())
-
-
-def _box(lat, lng, radius_km):
-    dlat = math.degrees(radius_km / EARTH_KM)
-    dlng = min(math.degrees(radius_km / (EARTH_KM * max(math.cos(math.radians(lat)), 1e-6))), 180)
-    return (lat - dlat, lat + dlat), (lng - dlng, lng + dlng)
-
-
 def near_point(queryset, lat, lng, radius_km):
     """Requests whose cell centre lies within radius_km of a point, from the indexed box first."""
-    (lat_lo, lat_hi), (lng_lo, lng_hi) = _box(lat, lng, radius_km)
+    (lat_lo, lat_hi), (lng_lo, lng_hi) = bounding_box(lat, lng, radius_km)
     queryset = queryset.filter(cell_latitude__range=(lat_lo, lat_hi))
     if lng_lo < -180 or lng_hi > 180:
         west, east = ((lng_lo + 540) % 360) - 180, ((lng_hi + 540) % 360) - 180
         queryset = queryset.filter(Q(cell_longitude__gte=west) | Q(cell_longitude__lte=east))
     else:
         queryset = queryset.filter(cell_longitude__range=(lng_lo, lng_hi))
-    return queryset.annotate(distance_km=_distance_km(lat, lng)).filter(distance_km__lte=radius_km)
+    distance = haversine_km(lat, lng, fields=("cell_latitude", "cell_longitude"))
+    return queryset.annotate(distance_km=distance).filter(distance_km__lte=radius_km)
 
 
 def matching_requests(group, now):

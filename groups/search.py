@@ -55,10 +55,11 @@ def has_earthdistance():
     return _earthdistance[key]
 
 
-def haversine_km(lat, lng):
-    """The great-circle distance in km from (lat, lng) to each group's public point, as SQL."""
+def haversine_km(lat, lng, *, fields=("public_latitude", "public_longitude")):
+    """The great-circle distance in km from (lat, lng) to each row's point (by default a group's
+    public point; the waiting lists pass their cell centres), as SQL."""
     lat0, lng0 = Radians(Value(lat)), Radians(Value(lng))
-    lat1, lng1 = Radians(F("public_latitude")), Radians(F("public_longitude"))
+    lat1, lng1 = Radians(F(fields[0])), Radians(F(fields[1]))
     a = Power(Sin((lat1 - lat0) / 2), 2) + Cos(lat0) * Cos(lat1) * Power(Sin((lng1 - lng0) / 2), 2)
     return ExpressionWrapper(2 * EARTH_KM * ASin(Sqrt(a)), output_field=FloatField())
 

@@ -12,7 +12,7 @@ from groups.waiting import WaitingRequest
 from outbox.models import OutgoingEmail
 from tests.conftest import make_user
 from tests.e2e.conftest import check_page
-from tests.e2e.test_listing_flow import sign_in, sign_out
+from tests.e2e.test_listing_flow import fill_new_listing, sign_in, sign_out
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -59,16 +59,7 @@ def test_from_an_empty_search_to_the_day_a_group_opens(page, live_server):
     page.get_by_text("5 or more").wait_for()
     check_page(page, "start a group")
     page.get_by_role("link", name="List a new group").click()
-    page.get_by_label("Group name").fill("Harlem Evening Skills")
-    page.get_by_label("Description").fill("We practise one DBT skill a week.\n\nAll graduates welcome.")
-    page.get_by_label("In person", exact=True).check()
-    page.locator("#id_group-address").fill("127 West 125th Street")
-    page.locator("#id_group-town").fill("New York")
-    page.locator("#id_group-region").fill("NY")
-    page.locator("#id_group-postal_code").fill("10027")
-    page.locator("#id_meetings-0-weekday").select_option("1")
-    page.locator("#id_meetings-0-start").fill("19:00")
-    page.locator("#id_meetings-0-end").fill("20:30")
+    fill_new_listing(page)
     page.get_by_role("button", name="Save as draft").click()
     page.get_by_text("About 5 people within 25 mi are waiting for a group").wait_for()
     page.get_by_role("button", name="Submit for review").click()
