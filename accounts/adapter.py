@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
+from django.urls import reverse, translate_url
 
 from dbtselfhelp.emails import absolute_url, queue_email
 from dbtselfhelp.ratelimits import allow_email, sender_key
@@ -44,6 +44,14 @@ class AccountAdapter(DefaultAccountAdapter):
             raise self.validation_error("too_many_login_attempts")
         if self._login_failed_rl_usage:
             self._login_failed_rl_usage.usage.extend(usage.usage)
+
+    def get_login_redirect_url(self, request):
+        """Where allauth sends someone who has just signed in, in the language their account keeps."""
+        url = super().get_login_redirect_url(request)
+        language = getattr(request.user, "language", "")
+        if language in dict(settings.LANGUAGES):
+            return translate_url(url, language)
+        return url
 
     def post_login(self, request, user, **kwargs):
         response = super().post_login(request, user, **kwargs)
