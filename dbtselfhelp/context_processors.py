@@ -3,7 +3,6 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from .emails import absolute_url
-
 from .middleware import after_two_factor
 
 

@@ -6,15 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .. import services
 from ..forms import AccountForm, DeleteAccountForm
-from .language import remember_language
 from ..models import ProfessionalProfile
+from .language import remember_language
 
 
 @login_required
