@@ -10,8 +10,9 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse, translate_url
+from django.utils import translation
 
-from dbtselfhelp.emails import absolute_url, queue_email
+from dbtselfhelp.emails import absolute_url, languages_of, localized_links, queue_email
 from dbtselfhelp.ratelimits import allow_email, sender_key
 
 from . import lockout
@@ -65,7 +66,11 @@ class AccountAdapter(DefaultAccountAdapter):
             return
         if name in NOTES:
             context = {**context, **{key: absolute_url(reverse(url)) for key, url in LINKS.items() if key in context}}
-        message = self.render_mail(template_prefix, email, {"email": email, **context, "current_site": site()})
+        # In the reader's language: their account's, or the page's for an address with no account.
+        language = next(iter(languages_of([email])))
+        context = localized_links(context, language)
+        with translation.override(language):
+            message = self.render_mail(template_prefix, email, {"email": email, **context, "current_site": site()})
         html = next(
             (content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), ""
         )

@@ -186,6 +186,7 @@ TEMPLATES = [
                 "dbtselfhelp.context_processors.site",
                 "dbtselfhelp.context_processors.languages",
             ],
+            "builtins": ["dbtselfhelp.templatetags.when"],
         },
     },
 ]
@@ -364,6 +365,7 @@ WORKER_SWEEP_SECONDS = env_int("WORKER_SWEEP_SECONDS", 60)  # how often the work
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["dbtselfhelp.formats"]  # the site's English date forms; others are Django's
 USE_I18N = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_HTTPONLY = True

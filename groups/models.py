@@ -600,7 +600,7 @@ class MeetingTime(models.Model):
                 errors["starts_on"] = _("Give the date of one meeting, so we know which weeks.")
             elif self.weekday is not None and self.starts_on.weekday() != self.weekday:
                 errors["starts_on"] = _("That date is a %(day)s, not a %(expected)s.") % {
-                    "day": self.starts_on.strftime("%A"),
+                    "day": dict(WEEKDAYS)[self.starts_on.weekday()],
                     "expected": dict(WEEKDAYS)[self.weekday],
                 }
         if self.recurrence == self.Recurrence.MONTHLY and self.week_of_month is None:

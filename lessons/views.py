@@ -19,6 +19,7 @@ from .jsonld import article_jsonld, as_script
 from .markdown import render_site_content
 from .models import Lesson, Skill, SkillModule, Testimonial
 from .pages import get_page
+from .translations import language_base
 
 INFORMATION_PAGES = (
     "about",
@@ -34,7 +35,7 @@ INFORMATION_PAGES = (
 
 
 def information_page(request, slug):
-    page = get_page(slug) if slug in INFORMATION_PAGES else None
+    page = get_page(slug, language_base()) if slug in INFORMATION_PAGES else None
     if page is None:
         raise Http404
     return render(request, "lessons/page.html", {"page": page, "body": render_site_content(page.body)})

@@ -13,6 +13,7 @@ from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_tot
 from allauth.mfa.utils import decrypt
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import caches
+from django.utils import translation
 
 from accounts.models import MODERATORS_GROUP, User
 
@@ -46,11 +47,14 @@ def _fast_and_isolated(settings):
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     forget_offline_answers()
+    # A request under /es/ leaves Spanish active in the thread: each test starts in English.
+    translation.activate(settings.LANGUAGE_CODE)
     for store in caches.all(initialized_only=False):
         store.clear()
     yield
     for store in caches.all(initialized_only=True):
         store.clear()
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

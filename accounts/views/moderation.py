@@ -6,11 +6,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dbtselfhelp.access import moderator_required
+from dbtselfhelp.formats import when
 
 from .. import professionals
 from ..forms import ReasonForm
@@ -77,7 +77,7 @@ def reply_link(message):
     below (shortened, as mail programs limit how long a link may be)."""
     quoted = message.message if len(message.message) <= 1200 else message.message[:1200] + "…"
     wrote = _("On %(when)s, %(name)s wrote:") % {
-        "when": date_format(message.created_at, "j F Y"),
+        "when": when(message.created_at, "date"),
         "name": message.name,
     }
     body = "\n\n\n" + wrote + "\n" + "\n".join("> " + line for line in quoted.splitlines())

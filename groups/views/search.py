@@ -17,6 +17,7 @@ from dbtselfhelp.zones import zone_name as zone_label
 
 from .. import search
 from ..filters import GroupFilter, LocationForm
+from ..format_words import asks_for_online
 from ..geocoding import GeocodeResult, geocode
 from ..models import MILES_COUNTRIES, PeerGroup
 from .waiting import waiting_form_for
@@ -121,6 +122,9 @@ def group_search(request):
         return render(request, "groups/search.html", context, status=400)
 
     data = location_form.cleaned_data if params else {}
+    online_asked = bool(params) and asks_for_online(data.get("near", ""))  # "online", "en línea"
+    if online_asked:
+        data = {**data, "near": ""}
     result = locate(data)
     location = result.location
     zone_name = viewer_zone_name(request, explicit=data.get("tz", ""), fallback=location.time_zone if location else "")
@@ -144,7 +148,7 @@ def group_search(request):
     groups = filterset.qs
     group_format = filterset.form.cleaned_data.get("format") if params else ""
 
-    if group_format == PeerGroup.Format.ONLINE:
+    if group_format == PeerGroup.Format.ONLINE or online_asked:
         paginator, page = search.page_of(search.by_next_meeting(groups, now), params.get("page"))
         context.update(mode="online", page=page, paginator=paginator)
     elif location:

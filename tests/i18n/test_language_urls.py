@@ -40,26 +40,39 @@ def test_every_page_names_its_other_language_version(client):
 
 
 @pytest.mark.django_db
-def test_the_switcher_is_in_the_header_and_the_footer_and_keeps_the_page_and_its_query(client):
+def test_a_visitor_gets_a_link_to_the_same_page_in_the_header_and_the_footer(client):
     body = client.get("/groups/?near=10027&format=online").content.decode()
+    header, _, rest = body.partition("</header>")
+    main, _, footer = rest.partition("<footer")
+    link = '<a class="language-switcher" href="/es/groups/?near=10027&amp;format=online" hreflang="es" lang="es">Español</a>'
+    assert link in header and link in footer
+    assert "csrfmiddlewaretoken" not in body  # a public page stays the same for every visitor
+    assert client.get("/es/groups/?near=10027&format=online").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_members_switcher_posts_to_set_language_and_keeps_the_page_and_its_query(member_client, member):
+    body = member_client.get("/groups/?near=10027&format=online").content.decode()
     header, _, rest = body.partition("</header>")
     main, _, footer = rest.partition("<footer")
     for part in (header, footer):
         assert 'action="/i18n/setlang/"' in part
         assert 'name="next" value="/es/groups/?near=10027&amp;format=online"' in part
         assert '<button type="submit" name="language" value="es" class="link-button" lang="es">Español</button>' in part
-    response = client.post("/i18n/setlang/", {"language": "es", "next": "/es/groups/?near=10027&format=online"})
+    response = member_client.post("/i18n/setlang/", {"language": "es", "next": "/es/groups/?near=10027&format=online"})
     assert response.status_code == 302
     assert response["Location"] == "/es/groups/?near=10027&format=online"
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "es"
+    member.refresh_from_db()
+    assert member.language == "es"
 
 
 @pytest.mark.django_db
-def test_switching_back_to_english_leaves_the_prefix(client):
-    body = client.get("/es/lessons/").content.decode()
+def test_switching_back_to_english_leaves_the_prefix(member_client):
+    body = member_client.get("/es/lessons/").content.decode()
     assert 'name="next" value="/lessons/"' in body
     assert 'lang="en">English</button>' in body
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/lessons/"})
+    response = member_client.post("/i18n/setlang/", {"language": "en", "next": "/lessons/"})
     assert response["Location"] == "/lessons/"
 
 
