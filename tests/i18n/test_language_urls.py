@@ -44,7 +44,10 @@ def test_a_visitor_gets_a_link_to_the_same_page_in_the_header_and_the_footer(cli
     body = client.get("/groups/?near=10027&format=online").content.decode()
     header, _, rest = body.partition("</header>")
     main, _, footer = rest.partition("<footer")
-    link = '<a class="language-switcher" href="/es/groups/?near=10027&amp;format=online" hreflang="es" lang="es">Español</a>'
+    link = (
+        '<a class="language-switcher" href="/es/groups/?near=10027&amp;format=online" hreflang="es" lang="es">'
+        "Español</a>"
+    )
     assert link in header and link in footer
     assert "csrfmiddlewaretoken" not in body  # a public page stays the same for every visitor
     assert client.get("/es/groups/?near=10027&format=online").status_code == 200
