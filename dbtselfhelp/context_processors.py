@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import get_language_info, gettext
 
 from .emails import absolute_url
 from .middleware import after_two_factor
@@ -59,13 +59,16 @@ def languages(request):
         if preferred and preferred != current:
             offer = next((other for other in others if other["code"] == preferred), None)
             if offer is not None:
+                # Worded in the offered language, with language names as they are written mid-sentence.
+                named = get_language_info(preferred)["name_local"]
                 with translation.override(preferred):
+                    stay = get_language_info(current)["name_translated"]
                     offer = {
                         **offer,
-                        "text": gettext("This page is also in %(language)s.") % {"language": offer["name"]},
-                        "accept": gettext("Read it in %(language)s") % {"language": offer["name"]},
+                        "text": gettext("This page is also in %(language)s.") % {"language": named},
+                        "accept": gettext("Read it in %(language)s") % {"language": named},
                         "decline_language": current,
-                        "decline": gettext("Stay in %(language)s") % {"language": language_name(current)},
+                        "decline": gettext("Stay in %(language)s") % {"language": stay},
                     }
     return {"other_languages": others, "alternates": alternates, "language_offer": offer}
 

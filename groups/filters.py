@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db.models import Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, Value
 from django.db.models.functions import Mod
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lessons.models import SkillModule
@@ -45,7 +46,8 @@ def module_choices():
 
 
 def audience_choices():
-    return _cached_choices("choices:audiences", lambda: Audience.objects.values_list("slug", "name"))
+    choices = _cached_choices("choices:audiences", lambda: Audience.objects.values_list("slug", "name"))
+    return [(slug, gettext(name)) for slug, name in choices]  # the seeded names are in the catalogue
 
 
 class SearchFiltersForm(forms.Form):

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from . import cells
@@ -83,7 +84,24 @@ class Audience(models.Model):
         verbose_name_plural = _("audiences")
 
     def __str__(self):
-        return self.name
+        """In the page's language: the names the site seeds (groups/migrations/0002_audiences.py) are in
+        the catalogue (AUDIENCE_NAMES); one a moderator adds in the admin shows as typed."""
+        return gettext(self.name)
+
+
+# The audiences the site seeds, for makemessages: their names are translated where they are shown.
+AUDIENCE_NAMES = [
+    gettext_noop("Young adults (18–25)"),
+    gettext_noop("Adults"),
+    gettext_noop("Older adults (60+)"),
+    gettext_noop("Women"),
+    gettext_noop("Men"),
+    gettext_noop("LGBTQ+"),
+    gettext_noop("Family and friends welcome"),
+    gettext_noop("Parents and carers"),
+    gettext_noop("Veterans"),
+    gettext_noop("BIPOC"),
+]
 
 
 class PeerGroupQuerySet(models.QuerySet):

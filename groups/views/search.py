@@ -146,6 +146,8 @@ def group_search(request):
     filterset.viewer_zone = viewer_zone
     filterset.now = now
     groups = filterset.qs
+    if online_asked:
+        groups = filterset.filter_format(groups, "format", PeerGroup.Format.ONLINE)
     group_format = filterset.form.cleaned_data.get("format") if params else ""
 
     if group_format == PeerGroup.Format.ONLINE or online_asked:

@@ -134,7 +134,8 @@ def test_signing_up_in_spanish_keeps_spanish_on_the_account(client):
 def test_a_browser_that_prefers_spanish_is_offered_it_in_spanish_until_it_chooses(client):
     body = client.get("/groups/", HTTP_ACCEPT_LANGUAGE="es-ES,es;q=0.9,en;q=0.5").content.decode()
     offer = body.split('<aside class="language-offer" lang="es"', 1)[1].split("</aside>", 1)[0]
-    assert "Leer en español" in offer or "Léela en español" in offer
+    assert "Esta página también está en español." in offer and "Leer en español" in offer
+    assert "Seguir en inglés" in offer
     assert 'name="next" value="/es/groups/"' in offer
     assert 'value="en"' in offer  # staying in English is a choice too, and ends the offer
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
