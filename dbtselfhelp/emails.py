@@ -136,13 +136,21 @@ def languages_of(addresses, *, default=None):
 
 
 def localized_links(context, language):
-    """The context with each link to a page of the site (a string starting with SITE_URL) pointing
-    to that page in `language`; links that are not pages in a language (calendars) stay as they are."""
+    """The context with each link to a page of the site (a string starting with SITE_URL, also inside
+    lists and dicts) pointing to that page in `language`; links that are not pages in a language
+    (calendars, the feed) stay as they are."""
     prefix = settings.SITE_URL + "/"
-    return {
-        key: translate_url(value, language) if isinstance(value, str) and value.startswith(prefix) else value
-        for key, value in context.items()
-    }
+
+    def localized(value):
+        if isinstance(value, str):
+            return translate_url(value, language) if value.startswith(prefix) else value
+        if isinstance(value, dict):
+            return {key: localized(item) for key, item in value.items()}
+        if isinstance(value, (list, tuple)):
+            return type(value)(localized(item) for item in value)
+        return value
+
+    return localized(context)
 
 
 def tasks_run_on_a_worker():
