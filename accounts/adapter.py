@@ -9,9 +9,10 @@ from urllib.parse import urlsplit
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse, translate_url
+from django.urls import reverse
 from django.utils import translation
 
+from dbtselfhelp.context_processors import path_in_language
 from dbtselfhelp.emails import absolute_url, languages_of, localized_links, queue_email
 from dbtselfhelp.ratelimits import allow_email, sender_key
 
@@ -50,9 +51,13 @@ class AccountAdapter(DefaultAccountAdapter):
         """Where allauth sends someone who has just signed in, in the language their account keeps."""
         url = super().get_login_redirect_url(request)
         language = getattr(request.user, "language", "")
-        if language in dict(settings.LANGUAGES):
-            return translate_url(url, language)
+        if language in dict(settings.LANGUAGES) and url.startswith("/"):
+            return path_in_language(url, language)
         return url
+
+    def get_logout_redirect_url(self, request):
+        """After signing out, the home page in the language of the page they signed out from."""
+        return path_in_language(super().get_logout_redirect_url(request), translation.get_language())
 
     def post_login(self, request, user, **kwargs):
         response = super().post_login(request, user, **kwargs)

@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import get_language_info, gettext
@@ -52,7 +54,10 @@ def languages(request):
         ]
     offer = None
     chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-    if chosen is None and request.method == "GET":
+    # Offered on arrival (a shared link, a search engine), never to someone already moving around the
+    # site: they have seen the switcher, and may have just used it.
+    arriving = urlsplit(request.META.get("HTTP_REFERER", "")).netloc != request.get_host()
+    if chosen is None and arriving and request.method == "GET":
         user = getattr(request, "user", None)
         preferred = user.language if user is not None and user.is_authenticated else _browser_language(request)
         preferred = supported(preferred) if preferred else None

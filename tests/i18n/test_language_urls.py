@@ -182,3 +182,11 @@ def test_the_feed_and_calendars_have_one_address_and_ignore_the_language(client)
 @pytest.mark.django_db
 def test_private_pages_under_es_are_not_cached(member_client):
     assert member_client.get("/es/account/")["Cache-Control"] == "private, no-store"
+
+
+@pytest.mark.django_db
+def test_nothing_is_offered_to_someone_moving_around_the_site(client):
+    body = client.get("/groups/", HTTP_ACCEPT_LANGUAGE="es", HTTP_REFERER="http://testserver/").content.decode()
+    assert "language-offer" not in body
+    elsewhere = client.get("/groups/", HTTP_ACCEPT_LANGUAGE="es", HTTP_REFERER="https://search.example/").content
+    assert b"language-offer" in elsewhere
