@@ -57,7 +57,7 @@ def test_a_spanish_speaker_finds_an_online_group_joins_and_is_welcomed_on_a_phon
     lead = make_user("lucia@example.org", "Lucía", language="es")
     group = make_group(lead, name="Círculo Mente Sabia en línea", format=PeerGroup.Format.ONLINE, language="es",
                        meeting_url="https://meet.example.org/mente-sabia", location_privacy="members",
-                       time_zone="America/Mexico_City", description="Practicamos una habilidad por semana.")  # fmt: skip
+                       time_zone="America/Mexico_City", description="Una habilidad por semana.")  # fmt: skip
     mail.outbox.clear()
 
     # The first visit, at the English address: Spanish is offered, in Spanish.
