@@ -2,7 +2,10 @@
 page; an offer of Spanish to a browser that prefers it; hreflang alternates and a sitemap in both
 languages; the Meeting Guide feed and calendars at one address whatever the language."""
 
+import gzip
+import json
 import xml.etree.ElementTree as ET
+from datetime import time
 
 import pytest
 from django.conf import settings
@@ -190,3 +193,17 @@ def test_nothing_is_offered_to_someone_moving_around_the_site(client):
     assert "language-offer" not in body
     elsewhere = client.get("/groups/", HTTP_ACCEPT_LANGUAGE="es", HTTP_REFERER="https://search.example/").content
     assert b"language-offer" in elsewhere
+
+
+@pytest.mark.django_db
+def test_the_feed_built_while_spanish_is_active_is_the_english_feed(client):
+    from django.utils import translation
+
+    from groups.feed import build_meeting_guide_feed
+
+    group = make_group(name="Wise Minds Harlem", meetings=[{"weekday": 1, "start": time(19), "end": time(20)}])
+    english = json.loads(gzip.decompress(build_meeting_guide_feed()))
+    with translation.override("es"):
+        spanish = json.loads(gzip.decompress(build_meeting_guide_feed()))
+    assert spanish == english
+    assert english[0]["url"].endswith(f"/groups/{group.slug}/") and "/es/" not in english[0]["url"]
