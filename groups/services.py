@@ -15,7 +15,15 @@ from dbtselfhelp.emails import absolute_url, moderator_emails, send_templated_em
 from dbtselfhelp.ratelimits import allow_email
 
 from . import alerts, geocoding
-from .models import FacilitatorInvitation, GroupAdviser, GroupFacilitator, ListingEvent, PeerGroup, Report
+from .models import (
+    NOT_CONFIRMED_IN_TIME,
+    FacilitatorInvitation,
+    GroupAdviser,
+    GroupFacilitator,
+    ListingEvent,
+    PeerGroup,
+    Report,
+)
 from .waiting import WaitingAlert
 
 Action = ListingEvent.Action
@@ -356,7 +364,7 @@ def sweep_listings(*, now=None):
     archive_before = now - timedelta(days=settings.LISTING_ARCHIVE_DAYS)
     for group in published.filter(last_confirmed_at__lte=archive_before):
         with transaction.atomic():  # each listing with its e-mail, or neither
-            group_archive(group=group, reason=f"Not confirmed for {settings.LISTING_ARCHIVE_DAYS} days")
+            group_archive(group=group, reason=NOT_CONFIRMED_IN_TIME)
             send_templated_email(
                 template="listing_archived",
                 to=group.facilitator_emails(),

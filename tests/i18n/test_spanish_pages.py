@@ -12,7 +12,7 @@ from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import LocalePrefixPattern
 
-from groups.models import FacilitatorInvitation, JoinRequest, Notice, Report
+from groups.models import NOT_CONFIRMED_IN_TIME, FacilitatorInvitation, JoinRequest, ListingEvent, Notice, Report
 from lessons.models import Testimonial
 from lessons.views import INFORMATION_PAGES
 from tests.accounts.test_professionals import make_professional
@@ -172,6 +172,7 @@ def spanish_world(db):
                                      public_name="Dra. Elena Ruiz", statement="Apoyo la práctica entre pares.",
                                      credentials="PhD", organisation="Clínica Norte")  # fmt: skip
     Testimonial.objects.create(text="Mi grupo me ayuda cada semana.", consent=True, user=andres)
+    ListingEvent.objects.create(group=private, action=ListingEvent.Action.ARCHIVED, note=NOT_CONFIRMED_IN_TIME)
     values = {"slug": group.slug, "pk": notice.pk, "token": invitation.token, "user_id": professional.user.pk,
               "section": "groups"}  # fmt: skip
     return {"lucia": lucia, "andres": andres, "moderator": moderator, "values": values, "private": private}
