@@ -128,3 +128,12 @@ def test_dates_times_and_distances_are_in_spanish_forms(client, time_machine):
     assert "Thursday 3 December, 7:30 PM" in english and "2.5 km" in english
     page = client.get(f"/es/groups/{group.slug}/").content.decode()
     assert "jueves 3 de diciembre de 2026, 19:30" in page and "Cada jueves, 19:30–21:00" in page
+
+
+def test_a_lessons_structured_data_names_the_language_the_reader_gets(client):
+    module = SkillModule.objects.get(slug="mindfulness")
+    Lesson.objects.create(title="Counting breaths", slug="counting-breaths", module=module, summary="Short.",
+                          body="Breathe.", status="published", published_at=datetime(2026, 1, 5, tzinfo=UTC))  # fmt: skip
+    assert '"inLanguage": "es"' in client.get("/es/lessons/abc-please/").content.decode()
+    assert '"inLanguage": "en"' in client.get("/es/lessons/counting-breaths/").content.decode()
+    assert '"inLanguage": "en"' in client.get("/lessons/abc-please/").content.decode()
