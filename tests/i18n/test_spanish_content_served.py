@@ -132,8 +132,15 @@ def test_dates_times_and_distances_are_in_spanish_forms(client, time_machine):
 
 def test_a_lessons_structured_data_names_the_language_the_reader_gets(client):
     module = SkillModule.objects.get(slug="mindfulness")
-    Lesson.objects.create(title="Counting breaths", slug="counting-breaths", module=module, summary="Short.",
-                          body="Breathe.", status="published", published_at=datetime(2026, 1, 5, tzinfo=UTC))  # fmt: skip
+    Lesson.objects.create(
+        title="Counting breaths",
+        slug="counting-breaths",
+        module=module,
+        summary="Short.",
+        body="Breathe.",
+        status="published",
+        published_at=datetime(2026, 1, 5, tzinfo=UTC),
+    )
     assert '"inLanguage": "es"' in client.get("/es/lessons/abc-please/").content.decode()
     assert '"inLanguage": "en"' in client.get("/es/lessons/counting-breaths/").content.decode()
     assert '"inLanguage": "en"' in client.get("/lessons/abc-please/").content.decode()
