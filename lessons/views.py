@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
@@ -179,6 +180,8 @@ class LessonFeed(Feed):
 def robots_txt(request):
     sitemap = request.build_absolute_uri(reverse("sitemap"))
     lines = ["User-agent: *"]
-    lines += [f"Disallow: {path}" for path in ("/account/", "/accounts/", "/moderation/", "/admin/", "/groups/manage/")]
+    private = ("/account/", "/accounts/", "/moderation/", "/admin/", "/groups/manage/")
+    prefixes = [""] + [f"/{code}" for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+    lines += [f"Disallow: {prefix}{path}" for prefix in prefixes for path in private]
     lines += [f"Sitemap: {sitemap}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

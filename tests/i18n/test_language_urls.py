@@ -207,3 +207,10 @@ def test_the_feed_built_while_spanish_is_active_is_the_english_feed(client):
         spanish = json.loads(gzip.decompress(build_meeting_guide_feed()))
     assert spanish == english
     assert english[0]["url"].endswith(f"/groups/{group.slug}/") and "/es/" not in english[0]["url"]
+
+
+@pytest.mark.django_db
+def test_robots_txt_keeps_crawlers_out_of_the_private_pages_in_every_language(client):
+    text = client.get("/robots.txt").content.decode()
+    for path in ("/accounts/", "/es/accounts/", "/es/moderation/", "/es/groups/manage/"):
+        assert f"Disallow: {path}\n" in text, path
