@@ -1,8 +1,9 @@
 """Templated e-mail, kept in the outbox until it has gone.
 
-The message is rendered in the request (templates/emails/<name>.txt, optional .html and
-_subject.txt) and saved in the outbox (outbox.OutgoingEmail) in the caller's transaction,
-so it exists exactly when the action that caused it does: callers wrap the action and its
+The message is rendered when it is queued (templates/emails/<name>.txt, optional .html and
+_subject.txt), each copy in its reader's language (send_templated_email), and kept in the
+outbox (outbox.OutgoingEmail) in the caller's transaction, so it exists exactly when the
+action that caused it does: callers wrap the action and its
 e-mails in one `transaction.atomic()`. The first attempt is a task (`deliver_email`):
 
 - with the database task backend (production), the task is a row saved in that same

@@ -30,6 +30,22 @@ def pytest_configure(config):
 
         config._moved_clock = time_machine.travel(datetime.fromisoformat(moved), tick=True)
         config._moved_clock.start()
+    _compile_catalogues()
+
+
+def _compile_catalogues():
+    """The .mo files the tests read, built from the committed .po files when they are missing or older
+    (as `make compile-messages` does), so running pytest alone tests the current translations."""
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    if shutil.which("msgfmt") is None:
+        return
+    for po in (Path(__file__).resolve().parent.parent / "locale").glob("*/LC_MESSAGES/django.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            subprocess.run(["msgfmt", "--check-format", "-o", str(mo), str(po)], check=True)
 
 
 def pytest_report_header(config):
