@@ -16,6 +16,23 @@ DJANGO = [
         "Your password must contain at least %(min_length)d character.",
         "Your password must contain at least %(min_length)d characters.",
     ),
+    # django.contrib.admin's strings new in Django 6.x, not yet in its Spanish catalogue
+    gettext_noop("Run"),
+    gettext_noop("Logout"),
+    gettext_noop("Search %(name)s"),
+    gettext_noop("Filter by %(field_name)s"),
+    gettext_noop("Pagination %(name)s"),
+    gettext_noop("Pagination %(name)s entries"),
+    gettext_noop('The app "%s" could not be found.'),
+    ngettext_lazy("…and %(count)d more object.", "…and %(count)d more objects."),
+    gettext_noop(
+        "Deleting the %(object_name)s “%(escaped_object)s” would require deleting the following protected "
+        "related objects:"
+    ),
+    gettext_noop(
+        "Are you sure you want to delete the %(object_name)s “%(escaped_object)s”? All of the following related "
+        "items will be deleted:"
+    ),
 ]
 
 # allauth's pages, forms, messages and e-mails as the site shows them (e-mail sign-in, no usernames,

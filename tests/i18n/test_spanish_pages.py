@@ -234,3 +234,15 @@ def test_the_static_503_page_is_in_spanish():
     assert '<html lang="es">' in html
     assert "El sitio no está disponible por un momento" in html
     assert not english_words(readable_text(html))
+
+
+@pytest.mark.parametrize("template", ["500.html", "400.html", "429.html", "403_csrf.html"])
+def test_the_other_error_pages_are_in_spanish(template):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with translation.override("es"):
+        html = render_to_string(template, {"SITE_NAME": settings.SITE_NAME})
+    assert '<html lang="es">' in html
+    assert not english_words(readable_text(html)), english_words(readable_text(html))
+    assert not [phrase for phrase in english_phrases() if phrase in readable_text(html)]
