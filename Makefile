@@ -5,14 +5,14 @@ PIP := $(VENV)/bin/pip
 SCREENSHOTS := test-artifacts/screenshots
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-future js-clients lint fmt migrations-check check-deploy install install-dev system-libs demo serve bench load audit clean
+.PHONY: run test test-future js-clients lint fmt migrations-check check-deploy install install-dev system-libs demo serve bench load audit clean messages messages-check compile-messages gettext
 
-run: install ## Set up (venv, migrations, gazetteer, demo data) and serve on http://127.0.0.1:8000
+run: install compile-messages ## Set up (venv, migrations, gazetteer, demo data) and serve on http://127.0.0.1:8000
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
 	DJANGO_DEBUG=1 $(PY) manage.py setup_demo
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
-test: install-dev js-clients lint migrations-check ## Lint, then the whole suite including browser tests
+test: install-dev js-clients lint migrations-check compile-messages ## Lint, then the whole suite including browser tests
 	@mkdir -p $(SCREENSHOTS)
 	@echo "Browser test screenshots go to $(CURDIR)/$(SCREENSHOTS)"
 	DJANGO_DEBUG=1 SCREENSHOT_DIR=$(SCREENSHOTS) $(PY) -m pytest $(PYTEST_ARGS)
@@ -22,7 +22,7 @@ test: install-dev js-clients lint migrations-check ## Lint, then the whole suite
 # reads the real date instead of the `now` it is given fails today, not on some later day.
 # Browser and fault tests are left out: the browser and the servers they start keep real time.
 TEST_CLOCK ?= 2031-03-09T12:00:00+00:00
-test-future: install-dev
+test-future: install-dev compile-messages
 	DJANGO_DEBUG=1 TEST_CLOCK=$(TEST_CLOCK) $(PY) -m pytest -m "not e2e and not faults" -q $(PYTEST_ARGS)
 
 lint: install-dev
@@ -41,12 +41,30 @@ check-deploy: install
 	DJANGO_DEBUG=0 SECRET_KEY=ci-only-$$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n') \
 	ALLOWED_HOSTS=example.org $(PY) manage.py check --deploy --fail-level WARNING
 
+# Translations (README: Languages). gettext's tools come from Debian's package; `make messages`
+# gathers every marked string into locale/<code>/LC_MESSAGES/django.po (run it after changing one,
+# then translate what it adds), `make messages-check` fails on a string untranslated or fuzzy in any
+# language, and compile-messages turns the catalogues into the .mo files Django reads.
+LOCALES := $(notdir $(wildcard locale/*))
+MESSAGES_IGNORE := --ignore=.venv --ignore=tests --ignore=bench --ignore=staticfiles --ignore=test-artifacts \
+  --ignore=node_modules --ignore=.make
+gettext:
+	@command -v msgfmt >/dev/null || { echo "Installing Debian's gettext (msgfmt, xgettext)"; \
+	  apt-get install -y -qq gettext >/dev/null || { apt-get update -qq && apt-get install -y -qq gettext >/dev/null; }; }
+messages: install gettext
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages $(addprefix -l ,$(LOCALES)) --no-obsolete $(MESSAGES_IGNORE)
+	@$(MAKE) --no-print-directory messages-check
+messages-check: install-dev gettext
+	$(PY) bin/check-translations $(LOCALES)
+compile-messages: install gettext
+	DJANGO_DEBUG=1 $(PY) manage.py compilemessages $(MESSAGES_IGNORE) -v0
+
 # Production-like serving on http://127.0.0.1:$(PORT) (8000): gunicorn, WhiteNoise, no debug, and beside
 # it the task worker that sends e-mail (bin/serve). Uses DATABASE_URL, CACHE_URL and EMAIL_URL when set.
 # A local secret key is made once in .make/secret_key.
 WORKERS ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
 PORT ?= 8000
-serve: install
+serve: install compile-messages
 	@mkdir -p .make staticfiles
 	@test -s .make/secret_key || $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > .make/secret_key
 	DJANGO_DEBUG=0 SECRET_KEY_FILE=.make/secret_key ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=0 \

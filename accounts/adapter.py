@@ -10,8 +10,10 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 
-from dbtselfhelp.emails import absolute_url, queue_email
+from dbtselfhelp.context_processors import path_in_language
+from dbtselfhelp.emails import absolute_url, languages_of, localized_links, queue_email
 from dbtselfhelp.ratelimits import allow_email, sender_key
 
 from . import lockout
@@ -45,6 +47,18 @@ class AccountAdapter(DefaultAccountAdapter):
         if self._login_failed_rl_usage:
             self._login_failed_rl_usage.usage.extend(usage.usage)
 
+    def get_login_redirect_url(self, request):
+        """Where allauth sends someone who has just signed in, in the language their account keeps."""
+        url = super().get_login_redirect_url(request)
+        language = getattr(request.user, "language", "")
+        if language in dict(settings.LANGUAGES) and url.startswith("/"):
+            return path_in_language(url, language)
+        return url
+
+    def get_logout_redirect_url(self, request):
+        """After signing out, the home page in the language of the page they signed out from."""
+        return path_in_language(super().get_logout_redirect_url(request), translation.get_language())
+
     def post_login(self, request, user, **kwargs):
         response = super().post_login(request, user, **kwargs)
         lockout.remember_device(request, response, user)
@@ -57,7 +71,11 @@ class AccountAdapter(DefaultAccountAdapter):
             return
         if name in NOTES:
             context = {**context, **{key: absolute_url(reverse(url)) for key, url in LINKS.items() if key in context}}
-        message = self.render_mail(template_prefix, email, {"email": email, **context, "current_site": site()})
+        # In the reader's language: their account's, or the page's for an address with no account.
+        language = next(iter(languages_of([email])))
+        context = localized_links(context, language)
+        with translation.override(language):
+            message = self.render_mail(template_prefix, email, {"email": email, **context, "current_site": site()})
         html = next(
             (content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), ""
         )

@@ -1,11 +1,17 @@
 import re
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from dbtselfhelp.zones import is_zone, zone_choices
 
+from .languages import current_language, language_name
 from .models import ContactMessage, ProfessionalProfile, User
+
+
+def language_choices():
+    return [(code, language_name(code)) for code, _name in settings.LANGUAGES]
 
 
 class SignupForm(forms.Form):
@@ -30,24 +36,34 @@ class SignupForm(forms.Form):
 
     def signup(self, request, user):
         user.display_name = self.cleaned_data["display_name"]
-        user.save(update_fields=["display_name"])
+        user.language = current_language()  # the language they signed up in, for the e-mails to come
+        user.save(update_fields=["display_name", "language"])
 
 
 class AccountForm(forms.ModelForm):
-    """What a member sets about themselves: the name others see, and their own time zone."""
+    """What a member sets about themselves: the name others see, their own time zone and language."""
 
     class Meta:
         model = User
-        fields = ["display_name", "time_zone"]
+        fields = ["display_name", "time_zone", "language"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Each language by its own name ("Español"), as a person looking for theirs would read it.
+        self.fields["language"].widget = forms.Select(choices=language_choices())
+        self.fields["language"].required = False  # a form sent without it keeps the one on the account
         self.fields["time_zone"].widget = forms.Select(
             choices=zone_choices(current=self.instance.time_zone, empty_label=_("Not set: use my browser's"))
         )
 
     def clean_display_name(self):
         return SignupForm.clean_display_name(self)
+
+    def clean_language(self):
+        language = self.cleaned_data["language"] or self.instance.language
+        if language not in dict(settings.LANGUAGES):
+            raise forms.ValidationError(_("Please choose a language from the list."))
+        return language
 
     def clean_time_zone(self):
         zone = self.cleaned_data["time_zone"]

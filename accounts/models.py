@@ -45,6 +45,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         help_text=_("Online meetings show their times in this zone too. Leave it unset to use your browser's."),
     )
+    # No choices here, so a new language in settings.LANGUAGES needs no migration; forms offer LANGUAGES.
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        default="en",
+        help_text=_("The site’s language when you sign in, and the language of every e-mail we send you."),
+    )
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)

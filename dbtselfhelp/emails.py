@@ -1,8 +1,9 @@
 """Templated e-mail, kept in the outbox until it has gone.
 
-The message is rendered in the request (templates/emails/<name>.txt, optional .html and
-_subject.txt) and saved in the outbox (outbox.OutgoingEmail) in the caller's transaction,
-so it exists exactly when the action that caused it does: callers wrap the action and its
+The message is rendered when it is queued (templates/emails/<name>.txt, optional .html and
+_subject.txt), each copy in its reader's language (send_templated_email), and kept in the
+outbox (outbox.OutgoingEmail) in the caller's transaction, so it exists exactly when the
+action that caused it does: callers wrap the action and its
 e-mails in one `transaction.atomic()`. The first attempt is a task (`deliver_email`):
 
 - with the database task backend (production), the task is a row saved in that same
@@ -22,6 +23,8 @@ from django.db import transaction
 from django.tasks import TaskResultStatus, task
 from django.template import Context, Engine, TemplateDoesNotExist
 from django.template.loader import render_to_string
+from django.urls import translate_url
+from django.utils import translation
 
 from outbox.services import email_attempt, email_queue
 
@@ -36,6 +39,7 @@ def _text_engine():
         app_dirs=True,
         autoescape=False,
         libraries={"i18n": "django.templatetags.i18n"},
+        builtins=["dbtselfhelp.templatetags.when"],
     )
 
 
@@ -86,25 +90,71 @@ def _first_attempt(email_id, template):
         logger.error("E-mail %s: the first attempt failed: %s", template, result.errors[-1].exception_class_path)
 
 
-def send_templated_email(*, template, to, context=None, reply_to=None, headers=None):
+def send_templated_email(*, template, to, context=None, reply_to=None, headers=None, language=None):
     """Render emails/<template> for each address in `to`, keep it in the outbox and send it after commit.
-    Never raises on send. reply_to: a list of at most one address; headers: extra headers for every copy."""
+    Never raises on send. reply_to: a list of at most one address; headers: extra headers for every copy.
+
+    Each copy is written in its reader's language: a member's is the one on their account; an
+    address with no account gets `language` (a waiting-list visitor's, kept with the request) or,
+    without one, the language of the request that causes the e-mail. Links to the site's pages in
+    the context go to that language's version of the page."""
     recipients = [address for address in to if address]
     if not recipients:
         return
     if reply_to and len(reply_to) > 1:
         raise ValueError("An e-mail has at most one reply-to address.")
     context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **(context or {})}
+    with transaction.atomic():  # every recipient's copy, or none
+        for reader_language, addresses in languages_of(recipients, default=language).items():
+            localized = localized_links(context, reader_language)  # resolved in the language they were made in
+            with translation.override(reader_language):
+                subject, body, html = _render(template, localized)
+            for address in addresses:
+                queue_email(to=address, subject=f"[{settings.SITE_NAME}] {subject}", body=body, html=html,
+                            reply_to=reply_to[0] if reply_to else "", template=template, headers=headers)  # fmt: skip
+
+
+def _render(template, context):
     subject = " ".join(render_text(f"emails/{template}_subject.txt", context).split())
     body = render_text(f"emails/{template}.txt", context)
     try:
         html = render_to_string(f"emails/{template}.html", context)
     except TemplateDoesNotExist:
         html = render_to_string("emails/layout.html", {**context, "subject": subject, "text": body})
-    with transaction.atomic():  # every recipient's copy, or none
-        for address in recipients:
-            queue_email(to=address, subject=f"[{settings.SITE_NAME}] {subject}", body=body, html=html,
-                        reply_to=reply_to[0] if reply_to else "", template=template, headers=headers)  # fmt: skip
+    return subject, body, html
+
+
+def languages_of(addresses, *, default=None):
+    """{language: [addresses]}: each member's account language; `default` (or the active language)
+    for an address that has no account."""
+    from django.contrib.auth import get_user_model
+
+    from accounts.languages import current_language, supported
+
+    fallback = supported(default) if default else current_language()
+    known = dict(get_user_model().objects.filter(email__in=addresses).values_list("email", "language"))
+    grouped = {}
+    for address in addresses:
+        grouped.setdefault(supported(known.get(address) or fallback), []).append(address)
+    return grouped
+
+
+def localized_links(context, language):
+    """The context with each link to a page of the site (a string starting with SITE_URL, also inside
+    lists and dicts) pointing to that page in `language`; links that are not pages in a language
+    (calendars, the feed) stay as they are."""
+    prefix = settings.SITE_URL + "/"
+
+    def localized(value):
+        if isinstance(value, str):
+            return translate_url(value, language) if value.startswith(prefix) else value
+        if isinstance(value, dict):
+            return {key: localized(item) for key, item in value.items()}
+        if isinstance(value, (list, tuple)):
+            return type(value)(localized(item) for item in value)
+        return value
+
+    return localized(context)
 
 
 def tasks_run_on_a_worker():

@@ -131,6 +131,14 @@ def _has_nul(query_dict):
     return any("\x00" in key or any("\x00" in value for value in values) for key, values in query_dict.lists())
 
 
+def strip_language_prefix(path):
+    """/es/account/ -> /account/: the path as the English site spells it."""
+    for code, _name in settings.LANGUAGES:
+        if path.startswith(f"/{code}/") or path == f"/{code}":
+            return path[len(code) + 1 :] or "/"
+    return path
+
+
 # Pages that carry something private whoever asks: the account pages and links with a secret in them.
 PRIVATE_PREFIXES = ("/accounts/", "/account/", "/moderation/", "/admin/")
 PRIVATE_ROUTES = {"member_calendar", "invitation_accept"}
@@ -150,7 +158,7 @@ class PrivatePagesMiddleware:
         user = getattr(request, "user", None)
         if (
             (user is not None and user.is_authenticated)
-            or request.path.startswith(PRIVATE_PREFIXES)
+            or strip_language_prefix(request.path).startswith(PRIVATE_PREFIXES)
             or (match is not None and match.url_name in PRIVATE_ROUTES)
         ):
             response["Cache-Control"] = "private, no-store"

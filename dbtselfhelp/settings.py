@@ -184,7 +184,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dbtselfhelp.context_processors.site",
+                "dbtselfhelp.context_processors.languages",
             ],
+            "builtins": ["dbtselfhelp.templatetags.when"],
         },
     },
 ]
@@ -358,11 +360,15 @@ _tasks = "django.tasks.backends.immediate.ImmediateBackend" if DEBUG else "djang
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", _tasks)}}
 WORKER_SWEEP_SECONDS = env_int("WORKER_SWEEP_SECONDS", 60)  # how often the worker looks for e-mail due again
 
-# Languages: English only for now, every string marked for translation.
+# Languages: English at the root, Spanish under /es/ (i18n_patterns in dbtselfhelp/urls.py). A third
+# language is a line here and a catalogue in locale/<code>/LC_MESSAGES/django.po (README: Languages).
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English"))]
+LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["dbtselfhelp.formats"]  # the site's English date forms; others are Django's
 USE_I18N = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 TIME_ZONE = "UTC"
 USE_TZ = True
 
@@ -413,6 +419,7 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     # __Host- cookies: only over HTTPS, only for this exact host, path /.
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"

@@ -8,6 +8,14 @@ from lessons.models import Lesson, Skill, SkillModule
 from lessons.views import INFORMATION_PAGES
 
 
+class Sitemap(Sitemap):
+    """Every page in each language (settings.LANGUAGES), each entry naming its other-language versions."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
 class LessonSitemap(Sitemap):
     changefreq = "monthly"
 

@@ -1,10 +1,14 @@
 from allauth import urls as allauth_urls
 from allauth.account.decorators import secure_admin_login
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, include, path
+
+from accounts.views.language import set_language
+from groups.urls import data_urlpatterns as groups_data_urlpatterns
 
 from . import views
 from .sitemaps import SITEMAPS
@@ -30,16 +34,24 @@ def atomic(patterns):
     return wrapped
 
 
+# Language-neutral addresses: health check, sitemaps (which list both languages), the Meeting Guide feed
+# and calendars. Everything a person reads is under i18n_patterns: English at the root, Spanish under /es/.
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("groups/", include(groups_data_urlpatterns)),
+    path("sitemap.xml", sitemap_index, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
     path("accounts/", include(atomic(allauth_urls.urlpatterns))),
     path("account/", include("accounts.urls")),
     path("groups/", include("groups.urls")),
     path("moderation/", include("groups.moderation_urls")),
     path("", include("accounts.urls_site")),
     path("", include("lessons.urls")),
-    path("sitemap.xml", sitemap_index, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
     path("admin/", admin.site.urls),
-]
+    prefix_default_language=False,
+)

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.languages import current_language
 from dbtselfhelp.emails import send_templated_email, tasks_run_on_a_worker
 
 from .cells import cell_for, cell_from_key
@@ -91,12 +92,12 @@ def waiting_request_create(*, user, email, latitude, longitude, radius_km, forma
             user=user if member else None, email=email, cell_latitude=lat, cell_longitude=lng, cell_key=cell.key,
             area_key=cell_for(lat, lng, size_km=area_size_km()).key, place_label=_nearest_town(lat, lng),
             radius_km=radius_km, format=format, language=language or "", created_at=now, expires_at=now + LIFETIME,
-            confirmed_at=now if member else None,
+            confirmed_at=now if member else None, email_language=current_language(),
         )  # fmt: skip
         if not member:
             confirm = settings.SITE_URL + reverse("waiting_confirm", args=[request.confirm_token])
             send_templated_email(template="waiting_confirm", to=[email], context=_context(request, confirm_url=confirm),
-                                 headers=_unsubscribe_headers(request))  # fmt: skip
+                                 headers=_unsubscribe_headers(request), language=request.email_language)  # fmt: skip
     return request
 
 
@@ -296,7 +297,7 @@ def _queue_alert_email(request, alerts):
               for a in alerts]  # fmt: skip
     template = "waiting_alert" if len(alerts) == 1 else "waiting_digest"
     send_templated_email(template=template, to=[request.email], context=_context(request, groups=groups),
-                         headers=_unsubscribe_headers(request))  # fmt: skip
+                         headers=_unsubscribe_headers(request), language=request.email_language)  # fmt: skip
 
 
 def _send_alert_email(request, alerts, now):
@@ -336,7 +337,7 @@ def sweep_waiting(*, now):
             renew = settings.SITE_URL + reverse("waiting_renew", args=[request.unsubscribe_token])
             send_templated_email(template="waiting_reminder", to=[request.email],
                                  context=_context(request, renew_url=renew, ends=request.expires_at),
-                                 headers=_unsubscribe_headers(request))  # fmt: skip
+                                 headers=_unsubscribe_headers(request), language=request.email_language)  # fmt: skip
             reminded += 1
     expired = WaitingRequest.objects.filter(ended_at__isnull=True, confirmed_at__isnull=False, expires_at__lte=now)
     ended = expired.update(ended_at=now, ended_reason=WaitingRequest.Ended.EXPIRED)

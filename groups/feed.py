@@ -23,6 +23,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import translation
 
 from .models import LANGUAGES, MeetingTime, PeerGroup
 
@@ -171,8 +172,11 @@ def meeting_guide_feed_gzip():
 
 def build_meeting_guide_feed():
     """Build the feed now and keep it. `manage.py build_feed` runs this from cron every five
-    minutes, so no visitor's request ever has to build it."""
-    body = json.dumps(meeting_guide_records(), ensure_ascii=False, separators=(",", ":")).encode()
+    minutes, so no visitor's request ever has to build it. Always in English, whatever language the
+    process or request that builds it is in: the Meeting Guide clients read it as English."""
+    with translation.override("en"):
+        records = meeting_guide_records()
+    body = json.dumps(records, ensure_ascii=False, separators=(",", ":")).encode()
     compressed = gzip.compress(body, compresslevel=6)
     cache.set(FEED_KEY, (time.time(), compressed), None)
     return compressed

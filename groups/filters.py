@@ -10,10 +10,13 @@ from django.core.cache import cache
 from django.db.models import Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, Value
 from django.db.models.functions import Mod
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lessons.models import SkillModule
+from lessons.translations import translated_name
 
+from .format_words import take_online
 from .models import LANGUAGES, WEEKDAYS, Audience, MeetingTime, PeerGroup
 
 TIMES_OF_DAY = [("morning", _("Morning (before noon)")), ("afternoon", _("Afternoon (noon to 5 pm)")),
@@ -37,11 +40,14 @@ def _cached_choices(key, queryset_values):
 
 
 def module_choices():
-    return _cached_choices("choices:modules", lambda: SkillModule.objects.values_list("slug", "name"))
+    """The modules by their names in the page's language (lessons/content/<language>/modules.json)."""
+    choices = _cached_choices("choices:modules", lambda: SkillModule.objects.values_list("slug", "name"))
+    return [(slug, translated_name("skillmodule", slug, name)) for slug, name in choices]
 
 
 def audience_choices():
-    return _cached_choices("choices:audiences", lambda: Audience.objects.values_list("slug", "name"))
+    choices = _cached_choices("choices:audiences", lambda: Audience.objects.values_list("slug", "name"))
+    return [(slug, gettext(name)) for slug, name in choices]  # the seeded names are in the catalogue
 
 
 class SearchFiltersForm(forms.Form):
@@ -82,6 +88,9 @@ class GroupFilter(django_filters.FilterSet):
         form = SearchFiltersForm
 
     def filter_words(self, queryset, name, value):
+        value, online = take_online(value)  # "online", "en línea": a format, not words of a name
+        if online:
+            queryset = queryset.filter(format__in=[PeerGroup.Format.ONLINE, PeerGroup.Format.HYBRID])
         words = value.split()[:6]
         for word in words:
             queryset = queryset.filter(Q(name__icontains=word) | Q(description__icontains=word))

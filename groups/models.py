@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from . import cells
@@ -85,7 +86,24 @@ class Audience(models.Model):
         verbose_name_plural = _("audiences")
 
     def __str__(self):
-        return self.name
+        """In the page's language: the names the site seeds (groups/migrations/0002_audiences.py) are in
+        the catalogue (AUDIENCE_NAMES); one a moderator adds in the admin shows as typed."""
+        return gettext(self.name)
+
+
+# The audiences the site seeds, for makemessages: their names are translated where they are shown.
+AUDIENCE_NAMES = [
+    gettext_noop("Young adults (18–25)"),
+    gettext_noop("Adults"),
+    gettext_noop("Older adults (60+)"),
+    gettext_noop("Women"),
+    gettext_noop("Men"),
+    gettext_noop("LGBTQ+"),
+    gettext_noop("Family and friends welcome"),
+    gettext_noop("Parents and carers"),
+    gettext_noop("Veterans"),
+    gettext_noop("BIPOC"),
+]
 
 
 class PeerGroupQuerySet(models.QuerySet):
@@ -627,7 +645,7 @@ class MeetingTime(models.Model):
                 errors["starts_on"] = _("Give the date of one meeting, so we know which weeks.")
             elif self.weekday is not None and self.starts_on.weekday() != self.weekday:
                 errors["starts_on"] = _("That date is a %(day)s, not a %(expected)s.") % {
-                    "day": self.starts_on.strftime("%A"),
+                    "day": dict(WEEKDAYS)[self.starts_on.weekday()],
                     "expected": dict(WEEKDAYS)[self.weekday],
                 }
         if self.recurrence == self.Recurrence.MONTHLY and self.week_of_month is None:
@@ -760,6 +778,17 @@ class ListingEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} ({self.created_at:%Y-%m-%d})"
+
+    @property
+    def note_display(self):
+        """The note in the reader's language when the site wrote it (SYSTEM_NOTES); a person's as written."""
+        return gettext(self.note) if self.note in SYSTEM_NOTES else self.note
+
+
+# Notes the site itself writes in listing histories, kept in English and shown in the reader's language.
+NOT_CONFIRMED_IN_TIME = gettext_noop("Not confirmed in time")
+FACILITATOR_LEFT = gettext_noop("Facilitator left")
+SYSTEM_NOTES = {NOT_CONFIRMED_IN_TIME, FACILITATOR_LEFT}
 
 
 class Place(models.Model):

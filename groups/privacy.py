@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    FACILITATOR_LEFT,
     ChangeEmailOptOut,
     FacilitatorInvitation,
     GroupChange,
@@ -93,7 +94,7 @@ def erase_user_data(user):
         elif group.status != PeerGroup.Status.ARCHIVED:
             group.status = PeerGroup.Status.ARCHIVED
             group.save(update_fields=["status", "updated_at"])
-            ListingEvent.objects.create(group=group, action=ListingEvent.Action.ARCHIVED, note="Facilitator left")
+            ListingEvent.objects.create(group=group, action=ListingEvent.Action.ARCHIVED, note=FACILITATOR_LEFT)
     GroupFacilitator.objects.filter(user=user).delete()
     Report.objects.filter(reporter=user).update(reporter=None, text="")
     FacilitatorInvitation.objects.filter(email__iexact=user.email).delete()

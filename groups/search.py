@@ -12,16 +12,18 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import ExpressionWrapper, F, FloatField, Min, Q, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 from django.template.defaultfilters import floatformat
-from django.utils import dateformat
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from dbtselfhelp.formats import when
 from dbtselfhelp.zones import zone_name
 
 from . import cells
@@ -174,7 +176,11 @@ class Card:
         meta = [format_html('<span class="badge">{}</span>', group.get_format_display())]
         if group.public_place:
             meta.append(format_html("<span>{}</span>", group.public_place))
-        if group.language != "en":
+        if group.language == get_language() and group.language != settings.LANGUAGE_CODE:
+            # A visitor reading in Spanish sees at a glance the groups that meet in Spanish.
+            label = _("Meets in %(language)s") % {"language": group.get_language_display()}
+            meta.append(format_html('<span class="badge badge--language">{}</span>', label))
+        elif group.language != "en":
             meta.append(format_html("<span>{}</span>", group.get_language_display()))
         if group.accepting_new_members and group.capacity is not None and group.member_total >= group.capacity:
             meta.append(format_html('<span class="badge badge--warn">{}</span>', _("Full")))
@@ -206,7 +212,7 @@ class Card:
 
     @property
     def next_label(self):
-        return dateformat.format(self.next_start, CARD_DATE) if self.next_start else ""
+        return when(self.next_start, CARD_DATE) if self.next_start else ""
 
     @property
     def next_iso(self):
@@ -214,10 +220,10 @@ class Card:
 
     @property
     def viewer_label(self):
-        return dateformat.format(self.next_start_viewer, CARD_DATE) if self.next_start_viewer else ""
+        return when(self.next_start_viewer, CARD_DATE) if self.next_start_viewer else ""
 
 
-CARD_DATE = "l j F, g:i A"
+CARD_DATE = "weekday_day_month_time"  # Tuesday 1 December, 7:30 PM (dbtselfhelp.formats)
 
 
 def round_distance(value, *, private, per_unit=1.0):

@@ -15,7 +15,15 @@ from dbtselfhelp.emails import absolute_url, moderator_emails, send_templated_em
 from dbtselfhelp.ratelimits import allow_email
 
 from . import alerts, geocoding, notifications
-from .models import FacilitatorInvitation, GroupAdviser, GroupFacilitator, ListingEvent, PeerGroup, Report
+from .models import (
+    NOT_CONFIRMED_IN_TIME,
+    FacilitatorInvitation,
+    GroupAdviser,
+    GroupFacilitator,
+    ListingEvent,
+    PeerGroup,
+    Report,
+)
 from .waiting import WaitingAlert
 
 Action = ListingEvent.Action
@@ -368,7 +376,7 @@ def sweep_listings(*, now=None):
         with transaction.atomic():  # each listing with its e-mail, or neither
             group_archive(
                 group=group,
-                reason=f"Not confirmed for {settings.LISTING_ARCHIVE_DAYS} days",
+                reason=NOT_CONFIRMED_IN_TIME,
                 tell_facilitators=False,
                 now=now,
             )

@@ -13,16 +13,22 @@ from .views import (
     waiting,
 )
 
+# Data for other programs, the same whatever the interface language: one address each, outside
+# the language prefix (dbtselfhelp/urls.py puts these before i18n_patterns).
+data_urlpatterns = [
+    path("feed.json", feeds.meeting_guide_feed, name="meeting_guide_feed"),
+    path("calendar/<str:token>.ics", feeds.member_calendar, name="member_calendar"),
+    path("<slug:slug>/calendar.ics", feeds.group_calendar, name="group_calendar"),
+]
+
 urlpatterns = [
     path("", search.group_search, name="group_list"),
     path("new/", listing.group_create, name="group_create"),
     path("manage/", facilitators.manage, name="group_manage"),
     path("invitations/<str:token>/", facilitators.invitation_accept, name="invitation_accept"),
-    path("feed.json", feeds.meeting_guide_feed, name="meeting_guide_feed"),
     path("feed/", feeds.feed_about, name="feed_about"),
     path("advisers/<int:pk>/accept/", advisers.adviser_respond, {"answer": "accept"}, name="adviser_accept"),
     path("advisers/<int:pk>/decline/", advisers.adviser_respond, {"answer": "decline"}, name="adviser_decline"),
-    path("calendar/<str:token>.ics", feeds.member_calendar, name="member_calendar"),
     path("calendar/reset/", feeds.reset_member_calendar, name="member_calendar_reset"),
     path("start/", waiting.start_group, name="start_group"),
     path("waiting/", waiting.waiting_create, name="waiting_create"),
@@ -42,7 +48,6 @@ urlpatterns = [
     path("<slug:slug>/notices/", listing.group_notices, name="group_notices"),
     path("<slug:slug>/notices/<int:pk>/delete/", listing.notice_delete, name="notice_delete"),
     path("<slug:slug>/report/", listing.group_report, name="group_report"),
-    path("<slug:slug>/calendar.ics", feeds.group_calendar, name="group_calendar"),
     path("<slug:slug>/join/", membership.join, name="group_join"),
     path("<slug:slug>/join/withdraw/", membership.withdraw, name="group_join_withdraw"),
     path("<slug:slug>/leave/", membership.leave, name="group_leave"),

@@ -53,6 +53,9 @@ class WaitingRequest(models.Model):
     radius_km = models.FloatField()
     format = models.CharField(max_length=10, choices=Format.choices, default=Format.EITHER)
     language = models.CharField(max_length=8, blank=True)
+    # The language the request was made in: its e-mails are written in it (a member's account
+    # language wins), including the alerts the worker sends months later.
+    email_language = models.CharField(max_length=8, blank=True)
     created_at = models.DateTimeField()
     confirm_token = models.CharField(max_length=64, unique=True, default=new_token)
     confirmed_at = models.DateTimeField(null=True, blank=True)

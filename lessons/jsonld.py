@@ -4,6 +4,7 @@ import json
 
 from django.conf import settings
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 
 def article_jsonld(lesson, *, url):
@@ -21,7 +22,8 @@ def article_jsonld(lesson, *, url):
         "articleSection": lesson.module.name,
         "about": [skill.name for skill in lesson.skills.all()],
         "wordCount": len(lesson.body.split()),
-        "inLanguage": "en",
+        # The language the reader gets: the page's where the lesson is translated, English where not.
+        "inLanguage": get_language() if lesson.is_translated else settings.LANGUAGE_CODE,
     }
 
 

@@ -1,7 +1,10 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
+
+from .translations import TranslatedCharField, TranslatedJSONField, TranslatedTextField, is_translated
 
 
 class SkillModule(models.Model):
@@ -9,8 +12,8 @@ class SkillModule(models.Model):
     Interpersonal Effectiveness."""
 
     slug = models.SlugField(_("slug"), unique=True)
-    name = models.CharField(_("name"), max_length=80)
-    summary = models.TextField(_("summary"), blank=True)
+    name = TranslatedCharField(_("name"), max_length=80)
+    summary = TranslatedTextField(_("summary"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -24,16 +27,21 @@ class SkillModule(models.Model):
     def get_absolute_url(self):
         return reverse("lesson_module", args=[self.slug])
 
+    @property
+    def is_translated(self):
+        """True when the active language has this module's text (or is English)."""
+        return is_translated("skillmodule", self.slug)
+
 
 class Skill(models.Model):
     """A DBT skill: DEAR MAN, TIPP, Wise Mind… with a summary and, where it has them, steps."""
 
     slug = models.SlugField(_("slug"), unique=True)
-    name = models.CharField(_("name"), max_length=80)
-    expansion = models.CharField(_("what the letters stand for"), max_length=300, blank=True)
+    name = TranslatedCharField(_("name"), max_length=80)
+    expansion = TranslatedCharField(_("what the letters stand for"), max_length=300, blank=True)
     module = models.ForeignKey(SkillModule, on_delete=models.PROTECT, related_name="skills")
-    summary = models.TextField(_("summary"))
-    steps = models.JSONField(_("steps"), default=list, blank=True)
+    summary = TranslatedTextField(_("summary"))
+    steps = TranslatedJSONField(_("steps"), default=list, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -48,6 +56,9 @@ class Skill(models.Model):
         return reverse("skill_detail", args=[self.slug])
 
 
+DEFAULT_AUTHOR = gettext_noop("DBT Self-Help Groups editors")
+
+
 class LessonQuerySet(models.QuerySet):
     def published(self):
         from django.utils import timezone
@@ -60,13 +71,13 @@ class Lesson(models.Model):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
 
-    title = models.CharField(_("title"), max_length=160)
+    title = TranslatedCharField(_("title"), max_length=160)
     slug = models.SlugField(_("slug"), unique=True, max_length=160)
     module = models.ForeignKey(SkillModule, on_delete=models.PROTECT, related_name="lessons")
     skills = models.ManyToManyField(Skill, verbose_name=_("skills taught"), blank=True, related_name="lessons")
-    summary = models.CharField(_("summary"), max_length=300)
-    body = models.TextField(_("body (Markdown)"))
-    author = models.CharField(_("author"), max_length=120, default="DBT Self-Help Groups editors")
+    summary = TranslatedCharField(_("summary"), max_length=300)
+    body = TranslatedTextField(_("body (Markdown)"))
+    author = models.CharField(_("author"), max_length=120, default=DEFAULT_AUTHOR)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -85,6 +96,17 @@ class Lesson(models.Model):
 
     def get_absolute_url(self):
         return reverse("lesson_detail", args=[self.slug])
+
+    @property
+    def author_display(self):
+        """The site's own byline in the page's language; a named author as written."""
+        return gettext(self.author) if self.author == DEFAULT_AUTHOR else self.author
+
+    @property
+    def is_translated(self):
+        """True when the active language has this lesson (or is English); otherwise the page shows the
+        English with a one-line note in the page's language."""
+        return is_translated("lesson", self.slug)
 
     def clean(self):
         from django.core.exceptions import ValidationError

@@ -1,4 +1,5 @@
-"""The site's information pages, kept as Markdown files under lessons/content/pages/."""
+"""The site's information pages, kept as Markdown files under lessons/content/pages/ (English) and
+lessons/content/<language>/pages/."""
 
 from dataclasses import dataclass
 from functools import cache
@@ -35,8 +36,10 @@ def parse_content_file(path):
 
 
 @cache
-def get_page(slug):
-    path = CONTENT_DIR / "pages" / f"{slug}.md"
-    if not path.is_file():
-        return None
-    return parse_content_file(path)
+def get_page(slug, language="en"):
+    """An information page in the language (lessons/content/<language>/pages/), else in English."""
+    for folder in (CONTENT_DIR / language / "pages", CONTENT_DIR / "pages"):
+        path = folder / f"{slug}.md"
+        if path.is_file():
+            return parse_content_file(path)
+    return None

@@ -14,15 +14,18 @@ leads to TIPP and the crisis page), and for words of crisis ("suicide", "overdos
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Prefetch
 
 from . import crisis
 from .models import Lesson, Skill
 from .pages import CONTENT_DIR, get_page
+from .translations import language_base
 
 MAX_QUERY = 100
 MAX_RESULTS = 30
@@ -96,7 +99,7 @@ def needs_for(query):
     }
     needs = []
     for need, named, skill_slugs, page_slugs in found:
-        pages = [(slug, get_page(slug).title) for slug in page_slugs if get_page(slug)]
+        pages = [(slug, page.title) for slug in page_slugs if (page := get_page(slug, language_base()))]
         needs.append(Need(need=need, words=named, skills=[by_slug[s] for s in skill_slugs if s in by_slug],
                           pages=pages))  # fmt: skip
     return needs
@@ -109,6 +112,9 @@ def _ranked(query):
     words = query.split()[:MAX_WORDS]
     if not words:
         return [], []
+    if language_base() != settings.LANGUAGE_CODE:
+        lessons = Lesson.objects.published().select_related("module")
+        return _search_translated(" ".join(words), lessons, Skill.objects.select_related("module"))
     if connection.vendor == "postgresql":
         lessons, skills = _postgresql(" ".join(words))
     elif connection.vendor == "sqlite" and _has_fts5():
@@ -205,3 +211,30 @@ def _plain_match(words):
         lessons = lessons.filter(Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word))
         skills = skills.filter(Q(name__icontains=word) | Q(expansion__icontains=word) | Q(summary__icontains=word))
     return list(lessons[:MAX_RESULTS]), list(skills[:MAX_RESULTS])
+
+
+def _folded(text):
+    """Lower case without accents, so "linea" finds "línea" and "lÍnea" finds "linea"."""
+    decomposed = unicodedata.normalize("NFKD", str(text).casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _search_translated(query, lessons, skills):
+    """In a language other than English, the words are looked for in what the reader sees: each
+    lesson's and skill's text in that language (the English where it has none). A few dozen rows,
+    so they are matched here rather than in SQL; title and name matches first."""
+    words = [_folded(word) for word in query.split()[:8]]
+
+    def score(fields):
+        texts = [_folded(text) for text in fields]
+        if not all(any(word in text for text in texts) for word in words):
+            return 0
+        return 1 + sum(word in texts[0] for word in words)
+
+    def ranked(rows, fields):
+        scored = [(score(fields(row)), row) for row in rows]
+        return [row for points, row in sorted(scored, key=lambda pair: -pair[0]) if points][:30]
+
+    found_lessons = ranked(lessons, lambda lesson: (lesson.title, lesson.summary, lesson.body))
+    found_skills = ranked(skills, lambda skill: (skill.name, skill.expansion, skill.summary, " ".join(skill.steps)))
+    return found_lessons, found_skills

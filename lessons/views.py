@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
@@ -20,6 +21,7 @@ from .jsonld import article_jsonld, as_script
 from .markdown import render_site_content
 from .models import Lesson, Skill, SkillModule, Testimonial
 from .pages import get_page
+from .translations import language_base
 
 INFORMATION_PAGES = (
     "about",
@@ -45,7 +47,7 @@ def crisis_lines_for(request):
 
 
 def information_page(request, slug):
-    page = get_page(slug) if slug in INFORMATION_PAGES else None
+    page = get_page(slug, language_base()) if slug in INFORMATION_PAGES else None
     if page is None:
         raise Http404
     return render(request, "lessons/page.html", {"page": page, "body": render_site_content(page.body)})
@@ -193,6 +195,8 @@ class LessonFeed(Feed):
 def robots_txt(request):
     sitemap = request.build_absolute_uri(reverse("sitemap"))
     lines = ["User-agent: *"]
-    lines += [f"Disallow: {path}" for path in ("/account/", "/accounts/", "/moderation/", "/admin/", "/groups/manage/")]
+    private = ("/account/", "/accounts/", "/moderation/", "/admin/", "/groups/manage/")
+    prefixes = [""] + [f"/{code}" for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+    lines += [f"Disallow: {prefix}{path}" for prefix in prefixes for path in private]
     lines += [f"Sitemap: {sitemap}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -13,6 +13,7 @@ from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_tot
 from allauth.mfa.utils import decrypt
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import caches
+from django.utils import translation
 
 from accounts.models import MODERATORS_GROUP, User
 
@@ -29,6 +30,22 @@ def pytest_configure(config):
 
         config._moved_clock = time_machine.travel(datetime.fromisoformat(moved), tick=True)
         config._moved_clock.start()
+    _compile_catalogues()
+
+
+def _compile_catalogues():
+    """The .mo files the tests read, built from the committed .po files when they are missing or older
+    (as `make compile-messages` does), so running pytest alone tests the current translations."""
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    if shutil.which("msgfmt") is None:
+        return
+    for po in (Path(__file__).resolve().parent.parent / "locale").glob("*/LC_MESSAGES/django.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            subprocess.run(["msgfmt", "--check-format", "-o", str(mo), str(po)], check=True)
 
 
 def pytest_report_header(config):
@@ -46,11 +63,14 @@ def _fast_and_isolated(settings):
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     forget_offline_answers()
+    # A request under /es/ leaves Spanish active in the thread: each test starts in English.
+    translation.activate(settings.LANGUAGE_CODE)
     for store in caches.all(initialized_only=False):
         store.clear()
     yield
     for store in caches.all(initialized_only=True):
         store.clear()
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

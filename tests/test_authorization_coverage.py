@@ -11,6 +11,8 @@ ACCOUNTS = "tests.accounts.test_contact_and_console"
 LESSONS = "tests.lessons.test_lessons"
 
 COVERED = {
+    # anyone may switch language; only a member's own account keeps it
+    "set_language": "tests.i18n.test_language_urls::test_a_language_the_site_does_not_have_is_not_kept",
     # groups: the persona matrices
     **dict.fromkeys(
         ["group_detail", "group_edit", "group_submit", "group_confirm", "group_notices", "group_facilitators",

@@ -6,13 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from .. import services
 from ..forms import AccountForm, DeleteAccountForm
 from ..models import ProfessionalProfile
+from .language import remember_language
 
 
 @login_required
@@ -20,8 +21,12 @@ def account(request):
     form = AccountForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, _("Your settings are saved."))
-        return redirect("account")
+        language = form.cleaned_data["language"]
+        with translation.override(language):  # the message and the page in the language just chosen
+            messages.success(request, _("Your settings are saved."))
+            response = redirect("account")
+        remember_language(response, language)
+        return response
     sections = [import_string(path)(request) for path in settings.ACCOUNT_SECTIONS]
     professional = ProfessionalProfile.objects.filter(user=request.user).first()
     context = {"form": form, "sections": sections, "professional": professional}

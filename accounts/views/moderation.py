@@ -6,22 +6,24 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dbtselfhelp.access import moderator_required
+from dbtselfhelp.formats import when
 
 from .. import professionals
 from ..forms import ReasonForm
 from ..models import ContactMessage, ProfessionalProfile
 
+# Lazy: built when the module loads, read in each moderator's language.
 CHECKLIST = [
-    _("The license number is found in the issuing region's public register, under this name."),
-    _("The license is current, with no restriction that bears on endorsing."),
-    _("The profession and credentials match the register."),
-    _("The website, if given, belongs to this person or their organization."),
-    _("The statement is an endorsement, not advertising, and gives no clinical advice."),
+    gettext_lazy("The license number is found in the issuing region's public register, under this name."),
+    gettext_lazy("The license is current, with no restriction that bears on endorsing."),
+    gettext_lazy("The profession and credentials match the register."),
+    gettext_lazy("The website, if given, belongs to this person or their organization."),
+    gettext_lazy("The statement is an endorsement, not advertising, and gives no clinical advice."),
 ]
 
 
@@ -77,7 +79,7 @@ def reply_link(message):
     below (shortened, as mail programs limit how long a link may be)."""
     quoted = message.message if len(message.message) <= 1200 else message.message[:1200] + "…"
     wrote = _("On %(when)s, %(name)s wrote:") % {
-        "when": date_format(message.created_at, "j F Y"),
+        "when": when(message.created_at, "date"),
         "name": message.name,
     }
     body = "\n\n\n" + wrote + "\n" + "\n".join("> " + line for line in quoted.splitlines())

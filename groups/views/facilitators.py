@@ -7,11 +7,11 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from dbtselfhelp.formats import when
 from dbtselfhelp.zones import zone_name
 
 from .. import services
@@ -147,7 +147,7 @@ def facilitators(request, slug):
                         messages.info(
                             request,
                             _("%(email)s already has an invitation waiting, sent on %(date)s. It still works.")
-                            % {"email": email, "date": date_format(invitation.created_at, "j F")},
+                            % {"email": email, "date": when(invitation.created_at, "day_month")},
                         )
                     return redirect("group_facilitators", slug=group.slug)
     context = {

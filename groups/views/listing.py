@@ -7,10 +7,10 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dbtselfhelp.formats import when
 from dbtselfhelp.ratelimits import over_limit
 from dbtselfhelp.submissions import FormToken
 from dbtselfhelp.zones import viewer_zone_name, zone_name
@@ -204,7 +204,7 @@ def group_notices(request, slug):
             messages.warning(
                 request,
                 _("The group does not meet on %(day)s, so this notice cancels no meeting. Check the date.")
-                % {"day": date_format(notice.date, "l j F")},
+                % {"day": when(notice.date, "weekday_day_month")},
             )
         return redirect("group_notices", slug=group.slug)
     notices = group.notices.filter(date__gte=timezone.now().date())

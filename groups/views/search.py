@@ -17,6 +17,7 @@ from dbtselfhelp.zones import zone_name as zone_label
 
 from .. import maps, search
 from ..filters import GroupFilter, LocationForm
+from ..format_words import asks_for_online
 from ..geocoding import GeocodeResult, geocode
 from ..models import LANGUAGES, MILES_COUNTRIES, PeerGroup
 from .waiting import waiting_form_for
@@ -189,6 +190,9 @@ def group_search(request):
         return render(request, "groups/search.html", context, status=400)
 
     data = location_form.cleaned_data if params else {}
+    online_asked = bool(params) and asks_for_online(data.get("near", ""))  # "online", "en línea"
+    if online_asked:
+        data = {**data, "near": ""}
     result = locate(data)
     location = result.location
     if location and location.country:
@@ -212,13 +216,15 @@ def group_search(request):
     filterset.viewer_zone = viewer_zone
     filterset.now = now
     groups = filterset.qs
+    if online_asked:
+        groups = filterset.filter_format(groups, "format", PeerGroup.Format.ONLINE)
     group_format = filterset.form.cleaned_data.get("format") if params else ""
     if result.online and not group_format:  # "online", "zoom", "virtual": what they typed is the format
         groups = filterset.filter_format(groups, "format", PeerGroup.Format.ONLINE)
         group_format = PeerGroup.Format.ONLINE
         context["online_words"] = data.get("near", "")
 
-    if group_format == PeerGroup.Format.ONLINE:
+    if group_format == PeerGroup.Format.ONLINE or online_asked:
         paginator, page = search.page_of(search.by_next_meeting(groups, now), params.get("page"))
         context.update(mode="online", page=page, paginator=paginator)
     elif location:

@@ -26,7 +26,7 @@
       if (near) near.value = "";
       form.submit();
     }, function () {
-      if (status) status.textContent = "We could not get your location. Please type a town or ZIP code instead.";
+      if (status) status.textContent = button.dataset.failed || "We could not get your location. Please type a town or ZIP code instead.";
     }, { timeout: 10000, maximumAge: 600000 });
   });
 })();
