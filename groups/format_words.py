@@ -2,24 +2,27 @@
 groups: "online" or "virtual" in English, "en línea", "virtual" or "por internet" in Spanish. Accents
 and case do not matter ("en linea", "EN LÍNEA")."""
 
+import re
 import unicodedata
 
+# Folded (see fold): lower case, no accents, one space between words. The place box matches the whole
+# of what was typed; the words box finds them among other words.
 ONLINE_PHRASES = (
-    "online",
-    "on line",
-    "virtual",
-    "remote",
-    "video call",
-    "en linea",
-    "por internet",
-    "a distancia",
-    "videollamada",
-)
+    # English
+    "online", "online group", "online groups", "online meeting", "online meetings", "on line", "internet",
+    "virtual", "virtual group", "virtual groups", "virtual meeting", "virtual meetings", "remote", "video",
+    "video call", "zoom", "zoom meeting", "zoom meetings", "teams", "google meet", "skype", "web", "from home",
+    "anywhere",
+    # Spanish
+    "en linea", "virtual en linea", "grupos en linea", "grupo en linea", "por internet", "a distancia",
+    "videollamada", "desde casa",
+)  # fmt: skip
 
 
 def fold(text):
     decomposed = unicodedata.normalize("NFKD", (text or "").casefold())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.split(r"[\W_]+", plain)).strip()
 
 
 def asks_for_online(text):

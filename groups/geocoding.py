@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from geopy.adapters import URLLibAdapter
 from geopy.geocoders import Nominatim
 
+from .format_words import asks_for_online
 from .models import Place, PostalCode
 
 logger = logging.getLogger(__name__)
@@ -83,14 +84,6 @@ TOWN_AND_CODE = re.compile(
     r"(.+?) (\d{4,5}|[a-z]{1,2}\d[a-z\d]?(?: \d[a-z]{2})?|[a-z]\d[a-z](?: \d[a-z]\d)?)"
 )  # normalised
 LABEL_NOTE = re.compile(r"\s*\([^()]*\)\s*$")  # "LS1 (Leeds city centre)", "Saint-Paul, FR (near Beauvais)"
-
-# What people type when they want a group that meets online (normalised).
-ONLINE_WORDS = {
-    "online", "online group", "online groups", "online meeting", "online meetings", "on line", "internet",
-    "virtual", "virtual group", "virtual groups", "virtual meeting", "virtual meetings", "remote", "video",
-    "zoom", "zoom meeting", "zoom meetings", "teams", "google meet", "skype", "web", "from home", "anywhere",
-    "en linea", "virtual en linea", "grupos en linea",
-}  # fmt: skip
 
 # Short names and names that the gazetteer spells another way: (the gazetteer's name, the region it is in).
 COMMON_NAMES = {
@@ -252,7 +245,7 @@ def time_zone_at(latitude: float, longitude: float) -> str:
 def _geocode(query):
     """(result, final): final is False when the geocoder could not be asked, so the answer must not be cached."""
     query = LABEL_NOTE.sub("", query).strip() or query  # a label we gave, followed back: "LS1 (Leeds city centre)"
-    if normalise(query) in ONLINE_WORDS:
+    if asks_for_online(query):
         return GeocodeResult(online=True), True
     coded = _postal_location(query)
     if coded:

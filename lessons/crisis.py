@@ -1,14 +1,19 @@
 """The crisis lines the site names, by country, as tap-to-call and tap-to-text links.
 
-One list, read by the footer (which follows the visitor's country where it is known: the place they
+One table per language, read by the footer (which follows the visitor's country where it is known: the place they
 searched, else their browser's language, such as en-GB) and by the lessons search (which shows them first
 when the words are words of crisis). The crisis page (content/pages/crisis.md) says the same at length.
+
+A language other than English has its own table where lines serve its speakers differently (`LINES_IN`):
+in Spanish, the 988 Lifeline's Spanish option and Spain's 024, and the English-only lines say so. A
+country that table leaves out falls back to the English table.
 """
 
 import re
 from dataclasses import dataclass
 
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,6 +24,7 @@ class Line:
     call: str = ""  # tel: target, or "" when it takes no calls
     text: str = ""  # sms: target, or "" when it takes no texts
     text_word: str = ""  # a word to send first, such as HOME
+    note: str = ""  # said after the links: "press 2 for Spanish", "in English"
 
 
 US = (Line("988 Suicide & Crisis Lifeline", "988", call="988", text="988"),
@@ -36,10 +42,54 @@ LINES = {
     "AU": (AUSTRALIA, _("In Australia"), "000"),
 }
 
+# The lines that serve Spanish speakers (the Spanish crisis page, content/es/pages/crisis.md, in short).
+IN_ENGLISH = _("in English")
+LINES_IN = {
+    "es": {
+        "US": (
+            (
+                Line(
+                    "988 Suicide & Crisis Lifeline",
+                    "988",
+                    call="988",
+                    text="988",
+                    text_word="AYUDA",
+                    note=_("press 2 for Spanish"),
+                ),
+            ),
+            _("In the US"),
+            "911",
+        ),
+        "ES": ((Line("Línea 024", "024", call="024"),), _("In Spain"), "112"),
+        "CA": (
+            (Line("9-8-8 Suicide Crisis Helpline", "9-8-8", call="988", text="988", note=IN_ENGLISH),),
+            _("In Canada"),
+            "911",
+        ),
+        "GB": ((Line("Samaritans", "116 123", call="116123", note=IN_ENGLISH),), _("In the UK"), "999"),
+        "IE": ((Line("Samaritans", "116 123", call="116123", note=IN_ENGLISH),), _("In Ireland"), "112"),
+        "AU": ((Line("Lifeline", "13 11 14", call="131114", note=IN_ENGLISH),), _("In Australia"), "000"),
+    },
+}
+
+
+def lines_table():
+    """{country: (lines, where, emergency)} for the active language."""
+    language = (get_language() or "en").split("-")[0]
+    return {**LINES, **LINES_IN.get(language, {})}
+
+
+def lines_for(country):
+    """(lines, where, emergency) for a country in the active language, or None where the site names none."""
+    return lines_table().get(country)
+
+
 CRISIS_WORDS = re.compile(
     r"\b(suicid\w*|kill(ing)? my ?self|end(ing)? (my|it all|my life)|take my (own )?life|want(ed)? to die|"
     r"self[- ]?harm\w*|hurt(ing)? my ?self|cut(ting)? my ?self|overdos\w*|od(ed|ing)?|no reason to live|"
-    r"better off dead|can'?t go on)\b",
+    r"better off dead|can'?t go on|"
+    # Spanish: suicid- above covers suicidio, suicidarme
+    r"matarme|quitarme la vida|no quiero vivir|quiero morir(me)?|hacerme daño|autolesi\w*|sobredosis)\b",
     re.IGNORECASE,
 )
 
@@ -64,7 +114,8 @@ def links(line):
                                  _("to"), line.number))  # fmt: skip
     elif line.text:
         parts.append(format_html('{} <a href="{}">{}</a>', _("text"), sms_href(line), line.number))
-    return format_html_join(format_html(" {} ", _("or")), "{}", ((part,) for part in parts))
+    said = format_html_join(format_html(" {} ", _("or")), "{}", ((part,) for part in parts))
+    return format_html("{} ({})", said, line.note) if line.note else said
 
 
 def country_from_request(request):

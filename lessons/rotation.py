@@ -11,6 +11,7 @@ from functools import cache
 from django.urls import reverse
 
 from .pages import CONTENT_DIR, parse_content_file
+from .translations import _content, language_base, translation_of
 
 
 @dataclass(frozen=True)
@@ -27,15 +28,23 @@ class RotationWeek:
         return reverse("lesson_detail", args=[self.lesson])
 
 
-@cache
 def weeks():
-    """Every week of the rotation, in order, numbered from 1."""
+    """Every week of the rotation, in order, numbered from 1, named in the active language."""
+    return _weeks(language_base())
+
+
+@cache
+def _weeks(language):
     skills = {s["slug"]: s["name"] for s in json.loads((CONTENT_DIR / "skills.json").read_text(encoding="utf-8"))}
+    skills.update({slug: item["name"] for slug, item in _content(language)["skill"].items() if item.get("name")})
     rows = json.loads((CONTENT_DIR / "rotation.json").read_text(encoding="utf-8"))
     titles = {}
     for row in rows:
         if row["lesson"] not in titles:
-            titles[row["lesson"]] = parse_content_file(CONTENT_DIR / "lessons" / f"{row['lesson']}.md").title
+            translated = translation_of("lesson", row["lesson"], language)
+            titles[row["lesson"]] = (translated or {}).get("title") or parse_content_file(
+                CONTENT_DIR / "lessons" / f"{row['lesson']}.md"
+            ).title
     return tuple(
         RotationWeek(
             number=row["week"],

@@ -1,5 +1,6 @@
 """The facilitator's toolkit: five printable pages kept as Markdown under lessons/content/toolkit/,
-served like the information pages, in reading order, each linked to the next."""
+served like the information pages, in reading order, each linked to the next. Another language's
+copy is lessons/content/<language>/toolkit/; a page it lacks shows in English."""
 
 from functools import cache
 
@@ -8,6 +9,7 @@ from django.shortcuts import render
 
 from .markdown import render_markdown
 from .pages import CONTENT_DIR, parse_content_file
+from .translations import language_base
 
 # Reading order: from deciding to start a group to running it week by week.
 TOOLKIT_PAGES = (
@@ -20,14 +22,15 @@ TOOLKIT_PAGES = (
 
 
 @cache
-def get_toolkit_page(slug):
+def get_toolkit_page(slug, language="en"):
     if slug not in TOOLKIT_PAGES:
         return None
-    return parse_content_file(CONTENT_DIR / "toolkit" / f"{slug}.md")
+    translated = CONTENT_DIR / language / "toolkit" / f"{slug}.md"
+    return parse_content_file(translated if translated.is_file() else CONTENT_DIR / "toolkit" / f"{slug}.md")
 
 
 def toolkit_pages():
-    return [get_toolkit_page(slug) for slug in TOOLKIT_PAGES]
+    return [get_toolkit_page(slug, language_base()) for slug in TOOLKIT_PAGES]
 
 
 def toolkit_index(request):
@@ -35,7 +38,7 @@ def toolkit_index(request):
 
 
 def toolkit_page(request, slug):
-    page = get_toolkit_page(slug)
+    page = get_toolkit_page(slug, language_base())
     if page is None:
         raise Http404
     pages = toolkit_pages()

@@ -38,12 +38,10 @@ INFORMATION_PAGES = (
 
 def crisis_lines_for(request):
     """The crisis lines to show first: the visitor's country's where it is known, else every country's."""
-    country = crisis.country_from_request(request)
-    if country in crisis.LINES:
-        lines, where, emergency = crisis.LINES[country]
-        return [{"where": where, "lines": [(line, crisis.links(line)) for line in lines], "emergency": emergency}]
+    found = crisis.lines_for(crisis.country_from_request(request))
+    places = [found] if found else [row for code, row in crisis.lines_table().items() if code != "IE"]
     return [{"where": where, "lines": [(line, crisis.links(line)) for line in lines], "emergency": emergency}
-            for code, (lines, where, emergency) in crisis.LINES.items() if code != "IE"]  # fmt: skip
+            for lines, where, emergency in places]  # fmt: skip
 
 
 def information_page(request, slug):

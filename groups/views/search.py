@@ -192,6 +192,7 @@ def group_search(request):
     data = location_form.cleaned_data if params else {}
     online_asked = bool(params) and asks_for_online(data.get("near", ""))  # "online", "en línea"
     if online_asked:
+        context["online_words"] = data["near"]
         data = {**data, "near": ""}
     result = locate(data)
     location = result.location
@@ -219,11 +220,6 @@ def group_search(request):
     if online_asked:
         groups = filterset.filter_format(groups, "format", PeerGroup.Format.ONLINE)
     group_format = filterset.form.cleaned_data.get("format") if params else ""
-    if result.online and not group_format:  # "online", "zoom", "virtual": what they typed is the format
-        groups = filterset.filter_format(groups, "format", PeerGroup.Format.ONLINE)
-        group_format = PeerGroup.Format.ONLINE
-        context["online_words"] = data.get("near", "")
-
     if group_format == PeerGroup.Format.ONLINE or online_asked:
         paginator, page = search.page_of(search.by_next_meeting(groups, now), params.get("page"))
         context.update(mode="online", page=page, paginator=paginator)

@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from lessons import crisis
+from lessons.translations import language_base
 
 register = template.Library()
 
@@ -16,8 +17,9 @@ def crisis_line(context):
     country = crisis.country_from_request(context.get("request"))
     more = format_html('<a href="{}">{}</a>', reverse("page_crisis"), _("More crisis resources"))
     heading = format_html("<strong>{}</strong>", _("In crisis or in danger?"))
-    if country in crisis.LINES:
-        lines, where, emergency = crisis.LINES[country]
+    found = crisis.lines_for(country)
+    if found:
+        lines, where, emergency = found
         said = format_html_join("; ", "{}, {}", ((line.name, crisis.links(line)) for line in lines))
         return format_html(
             "{} {}: {}. {} {}",
@@ -26,6 +28,8 @@ def crisis_line(context):
                                                                                   emergency, emergency)),
             more,
         )  # fmt: skip
+    if crisis.LINES_IN.get(language_base()):
+        return format_html("{} {} {}", heading, _everywhere_in(crisis.LINES_IN[language_base()]), more)
     everywhere = format_html(
         _("US and Canada: call or text {call} ({text}); UK and Ireland: Samaritans, {uk}; Australia: Lifeline, "
           "{au}; elsewhere, your local emergency number."),
@@ -33,3 +37,11 @@ def crisis_line(context):
         uk=mark_safe('<a href="tel:116123">116 123</a>'), au=mark_safe('<a href="tel:131114">13 11 14</a>'),
     )  # fmt: skip
     return format_html("{} {} {}", heading, everywhere, more)
+
+
+def _everywhere_in(table):
+    """Where the visitor's country is unknown, in a language with lines of its own: each of them, then
+    the local emergency number."""
+    said = format_html_join("; ", "{}: {}, {}", ((where, lines[0].name, crisis.links(lines[0]))
+                                                  for lines, where, _emergency in table.values()))  # fmt: skip
+    return format_html("{}; {}.", said, _("elsewhere, your local emergency number"))
