@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -99,6 +99,10 @@ def is_crisis(text):
     return bool(CRISIS_WORDS.search((text or "").replace("’", "'")))
 
 
+TEXT = pgettext_lazy("send a text message to a number", "text")  # "text 988"
+TEXT_WORD = pgettext_lazy("send a word by text message", "text")  # "text HOME to 741741"
+
+
 def sms_href(line):
     # "?&body=" is read by both iOS ("&body") and Android ("?body").
     return f"sms:{line.text}?&body={line.text_word}" if line.text_word else f"sms:{line.text}"
@@ -110,10 +114,10 @@ def links(line):
     if line.call:
         parts.append(format_html('{} <a href="tel:{}">{}</a>', _("call"), line.call, line.number))
     if line.text and line.text_word:
-        parts.append(format_html('{} <a href="{}">{} {} {}</a>', _("text"), sms_href(line), line.text_word,
-                                 _("to"), line.number))  # fmt: skip
+        parts.append(format_html('{} <a href="{}">{} {} {}</a>', TEXT_WORD, sms_href(line), line.text_word,
+                                 pgettext_lazy("text a word to a number", "to"), line.number))  # fmt: skip
     elif line.text:
-        parts.append(format_html('{} <a href="{}">{}</a>', _("text"), sms_href(line), line.number))
+        parts.append(format_html('{} <a href="{}">{}</a>', TEXT, sms_href(line), line.number))
     said = format_html_join(format_html(" {} ", _("or")), "{}", ((part,) for part in parts))
     return format_html("{} ({})", said, line.note) if line.note else said
 

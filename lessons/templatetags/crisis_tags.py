@@ -33,7 +33,7 @@ def crisis_line(context):
     everywhere = format_html(
         _("US and Canada: call or text {call} ({text}); UK and Ireland: Samaritans, {uk}; Australia: Lifeline, "
           "{au}; elsewhere, your local emergency number."),
-        call=mark_safe('<a href="tel:988">988</a>'), text=format_html('<a href="sms:988">{}</a>', _("text")),
+        call=mark_safe('<a href="tel:988">988</a>'), text=format_html('<a href="sms:988">{}</a>', crisis.TEXT),
         uk=mark_safe('<a href="tel:116123">116 123</a>'), au=mark_safe('<a href="tel:131114">13 11 14</a>'),
     )  # fmt: skip
     return format_html("{} {} {}", heading, everywhere, more)
