@@ -60,4 +60,4 @@ def test_the_groups_page_names_this_weeks_skill_and_lesson_in_spanish(client, gr
     page = client.get("/es" + path).content.decode()
     assert '<a href="/es/lessons/finding-wise-mind/">Mente sabia</a>' in page
     english = client.get(path).content.decode()
-    assert '<a href="/lessons/finding-wise-mind/">Wise mind</a>' in english
+    assert '<a href="/lessons/finding-wise-mind/">Wise Mind</a>' in english
