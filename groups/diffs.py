@@ -10,6 +10,8 @@ import math
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from dbtselfhelp.zones import zone_name
@@ -133,6 +135,26 @@ def _moved(before, after):
 
 def _host(url):
     return urlsplit(url or "").hostname or ""
+
+
+def history_records(changes_since_review):
+    """The changes as a ListingEvent keeps them: {language: [record]} for each of the site's languages,
+    so the history reads in its reader's language whoever made the change (labels and values are
+    words of the interface). `changes_since_review` is the group's method, called once per language."""
+    records = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            records[code] = [change.as_record() for change in changes_since_review()]
+    return records
+
+
+def records_in_language(records):
+    """The records for the active language from what history_records kept (or, from before it, the
+    list kept in the language of the person who made the change)."""
+    if isinstance(records, dict):
+        language = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+        return records.get(language) or records.get(settings.LANGUAGE_CODE) or []
+    return records or []
 
 
 def listing_changes(before, after, *, private_location):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from dbtselfhelp.emails import absolute_url, moderator_emails, send_templated_email
 from dbtselfhelp.ratelimits import allow_email
 
-from . import alerts, geocoding, notifications
+from . import alerts, diffs, geocoding, notifications
 from .models import (
     NOT_CONFIRMED_IN_TIME,
     FacilitatorInvitation,
@@ -106,7 +106,7 @@ def group_update(*, group, meeting_formset, audiences, by):
     if group.status == PeerGroup.Status.PUBLISHED:
         group.has_unreviewed_changes = bool(changes)
         group.save(update_fields=["has_unreviewed_changes"])
-    _record(group, Action.EDITED, by=by, changes=[change.as_record() for change in changes])
+    _record(group, Action.EDITED, by=by, changes=diffs.history_records(group.changes_since_review) if changes else [])
     notifications.note_group_edited(group=group, before=before, by=by, now=timezone.now())
     if group.status == PeerGroup.Status.PUBLISHED and group.accepting_new_members and not was_open:
         alerts.enqueue_alerts(group=group, reason=WaitingAlert.Reason.REOPENED)

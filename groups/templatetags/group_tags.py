@@ -42,9 +42,9 @@ def status_badge(group):
 @register.filter
 def readable_changes(records):
     """A ListingEvent's stored changes as diffs.Change, old records included."""
-    from groups.diffs import Change
+    from groups.diffs import Change, records_in_language
 
-    return [Change.from_record(record) for record in records or []]
+    return [Change.from_record(record) for record in records_in_language(records)]
 
 
 @register.filter

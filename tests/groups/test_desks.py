@@ -81,9 +81,27 @@ def test_the_review_page_shows_the_diff_as_people_read_it(client, moderator, fac
     assert "Meeting link A link on meet.example.org was added. Links are private, so not shown." in page
     for raw in ("in_person", "['", "(private) → (private)", "meet.example.org/a"):
         assert raw not in page, raw
-    # the listing's history keeps the same words
+    # the listing's history keeps the same words, in each of the site's languages
     event = group.events.filter(action="edited").get()
-    assert ["Format", "In person", "Hybrid (in person and online)", False, ""] in event.changes
+    assert ["Format", "In person", "Hybrid (in person and online)", False, ""] in event.changes["en"]
+    assert ["Formato", "En persona", "Híbrido (en persona y en línea)", False, ""] in event.changes["es"]
+
+
+def test_the_history_reads_in_its_readers_language_whoever_made_the_change(client, moderator, facilitator, group):
+    facilitator.language = "es"
+    facilitator.save()
+    client.force_login(facilitator)
+    data = listing_data(name=group.name, latitude=str(group.latitude), longitude=str(group.longitude),
+                        time_zone="America/New_York", venue=group.venue, address=group.address)  # fmt: skip
+    data.update({"group-format": "hybrid", "group-meeting_url": "https://meet.example.org/a"})
+    edit, review = reverse("group_edit", args=[group.slug]), reverse("moderation_group", args=[group.slug])
+    assert client.post("/es" + edit, data).status_code == 302
+    client.force_login(moderator)
+    english = text(client.get(review))
+    spanish = text(client.get("/es" + review))
+    assert "Format : In person → Hybrid (in person and online)" in english
+    assert "Formato : En persona → Híbrido (en persona y en línea)" in spanish
+    assert "Formato" not in english
 
 
 # --- The moderator's console -----------------------------------------------------------------
