@@ -40,8 +40,9 @@ def crisis_line(context):
 
 
 def _everywhere_in(table):
-    """Where the visitor's country is unknown, in a language with lines of its own: each of them, then
-    the local emergency number."""
-    said = format_html_join("; ", "{}: {}, {}", ((where, lines[0].name, crisis.links(lines[0]))
-                                                  for lines, where, _emergency in table.values()))  # fmt: skip
+    """Where the visitor's country is unknown, in a language with lines of its own: those that serve its
+    speakers (not the ones that answer only in English: the crisis page has them), then the local
+    emergency number."""
+    served = [(where, lines[0]) for lines, where, _emergency in table.values() if lines[0].note != crisis.IN_ENGLISH]
+    said = format_html_join("; ", "{}: {}, {}", ((where, line.name, crisis.links(line)) for where, line in served))
     return format_html("{}; {}.", said, _("elsewhere, your local emergency number"))

@@ -23,12 +23,18 @@ def test_a_reader_in_spain_gets_024_and_112(client):
     assert '<a href="tel:112">112</a>' in page
 
 
-def test_where_the_country_is_unknown_the_spanish_footer_lists_each_line_and_says_which_are_in_english(client):
+def test_where_the_country_is_unknown_the_spanish_footer_gives_the_lines_that_answer_in_spanish(client):
     page = client.get("/es/about/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "En EE. UU.: 988 Suicide &amp; Crisis Lifeline" in page
-    assert 'En el Reino Unido: Samaritans, llama al <a href="tel:116123">116 123</a> (en inglés)' in page
+    assert 'En España: Línea 024, llama al <a href="tel:024">024</a>; en otros lugares' in page
     assert "en otros lugares, el número de emergencias de tu país." in page
+    assert "Samaritans" not in page.split('class="crisis-line"')[1].split("</p>")[0]
     assert "US and Canada" not in page
+
+
+def test_a_spanish_reader_in_the_uk_is_told_the_line_answers_in_english(client):
+    page = client.get("/es/about/", HTTP_ACCEPT_LANGUAGE="es-GB").content.decode()
+    assert 'En el Reino Unido: Samaritans, llama al <a href="tel:116123">116 123</a> (en inglés).' in page
 
 
 def test_the_english_footer_keeps_the_english_lines(client):
