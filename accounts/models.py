@@ -147,7 +147,9 @@ class ProfessionalProfile(models.Model):
         REJECTED = "rejected", _("Not verified")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="professional_profile")
+    user = models.OneToOneField(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="professional_profile"
+    )
     public_name = models.CharField(_("name as it should appear"), max_length=120)
     profession = models.CharField(_("profession"), max_length=20, choices=Profession.choices)
     credentials = models.CharField(
@@ -170,18 +172,22 @@ class ProfessionalProfile(models.Model):
     )
     open_to_contact = models.BooleanField(_("groups in my region may ask me to be an adviser"), default=False)
     consent = models.BooleanField(_("I agree to be listed publicly as an endorser"), default=False)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    submitted_at = models.DateTimeField(default=timezone.now)
-    reviewed_at = models.DateTimeField(null=True, blank=True)
-    reviewed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    verified_at = models.DateTimeField(null=True, blank=True)
-    rejection_reason = models.TextField(blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        User, verbose_name=_("reviewed by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    rejection_reason = models.TextField(_("reason for not verifying"), blank=True)
 
     objects = ProfessionalProfileQuerySet.as_manager()
 
     class Meta:
         ordering = ["public_name"]
         indexes = [models.Index(fields=["status", "profession"], name="professional_status_profession")]
+        verbose_name = _("professional's application")
+        verbose_name_plural = _("professionals' applications")
 
     def __str__(self):
         return f"{self.public_name} ({self.get_status_display()})"
@@ -192,14 +198,20 @@ class ProfessionalProfile(models.Model):
 class ProfessionalEvent(models.Model):
     """The audit trail of an application: who decided what, when and why."""
 
-    profile = models.ForeignKey(ProfessionalProfile, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    action = models.CharField(max_length=40)
-    note = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    profile = models.ForeignKey(
+        ProfessionalProfile, verbose_name=_("application"), on_delete=models.CASCADE, related_name="events"
+    )
+    actor = models.ForeignKey(
+        User, verbose_name=_("done by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=40)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        verbose_name = _("application event")
+        verbose_name_plural = _("application events")
 
     def __str__(self):
         return f"{self.action} {self.created_at:%Y-%m-%d}"
@@ -222,14 +234,18 @@ class ContactMessage(models.Model):
     email = models.EmailField(_("your e-mail address"))
     topic = models.CharField(_("topic"), max_length=12, choices=Topic.choices)
     message = models.TextField(_("message"), max_length=5000)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.NEW)
-    created_at = models.DateTimeField(default=timezone.now)
-    handled_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    handled_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.NEW)
+    created_at = models.DateTimeField(_("received at"), default=timezone.now)
+    handled_by = models.ForeignKey(
+        User, verbose_name=_("handled by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at"]
         indexes = [models.Index(fields=["status", "created_at"], name="contact_status_created")]
+        verbose_name = _("contact message")
+        verbose_name_plural = _("contact messages")
 
     def __str__(self):
         return f"{self.get_topic_display()} from {self.name}"

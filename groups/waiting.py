@@ -41,35 +41,46 @@ class WaitingRequest(models.Model):
         ACCOUNT = "account", _("Stopped from the account page")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="waiting_requests"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="waiting_requests",
     )
     email = models.EmailField(_("e-mail address"))
     # The coarse cell: its centre (what matching measures from), its key at the cell size in force.
-    cell_latitude = models.FloatField()
-    cell_longitude = models.FloatField()
-    cell_key = models.CharField(max_length=40)
-    area_key = models.CharField(max_length=40, help_text="The coarser area it is counted in on the demand map.")
-    place_label = models.CharField(max_length=120, blank=True, help_text="The cell's nearest sizeable town.")
-    radius_km = models.FloatField()
-    format = models.CharField(max_length=10, choices=Format.choices, default=Format.EITHER)
-    language = models.CharField(max_length=8, blank=True)
+    cell_latitude = models.FloatField(_("cell latitude"))
+    cell_longitude = models.FloatField(_("cell longitude"))
+    cell_key = models.CharField(_("cell"), max_length=40)
+    area_key = models.CharField(
+        _("area"), max_length=40, help_text=_("The coarser area it is counted in on the demand map.")
+    )
+    place_label = models.CharField(
+        _("nearest town"), max_length=120, blank=True, help_text=_("The cell's nearest sizeable town.")
+    )
+    radius_km = models.FloatField(_("radius (km)"))
+    format = models.CharField(_("format"), max_length=10, choices=Format.choices, default=Format.EITHER)
+    language = models.CharField(_("language"), max_length=8, blank=True)
     # The language the request was made in: its e-mails are written in it (a member's account
     # language wins), including the alerts the worker sends months later.
-    email_language = models.CharField(max_length=8, blank=True)
-    created_at = models.DateTimeField()
-    confirm_token = models.CharField(max_length=64, unique=True, default=new_token)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    unsubscribe_token = models.CharField(max_length=64, unique=True, default=new_token)
-    expires_at = models.DateTimeField()
-    reminded_at = models.DateTimeField(null=True, blank=True)
-    ended_at = models.DateTimeField(null=True, blank=True)
-    ended_reason = models.CharField(max_length=16, choices=Ended.choices, blank=True)
-    last_alert_at = models.DateTimeField(null=True, blank=True)
+    email_language = models.CharField(_("language of the e-mails"), max_length=8, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    confirm_token = models.CharField(_("confirmation token"), max_length=64, unique=True, default=new_token)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    unsubscribe_token = models.CharField(_("unsubscribe token"), max_length=64, unique=True, default=new_token)
+    expires_at = models.DateTimeField(_("ends at"))
+    reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    ended_reason = models.CharField(_("why it ended"), max_length=16, choices=Ended.choices, blank=True)
+    last_alert_at = models.DateTimeField(_("last alert at"), null=True, blank=True)
 
     objects = WaitingRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
+        verbose_name = _("request to hear of a group")
+        verbose_name_plural = _("requests to hear of a group")
         indexes = [
             models.Index(fields=["cell_latitude", "cell_longitude"], name="waiting_cell_point",
                          condition=Q(confirmed_at__isnull=False, ended_at__isnull=True)),
@@ -98,13 +109,19 @@ class WaitingAlert(models.Model):
         PUBLISHED = "published", _("A new group")
         REOPENED = "reopened", _("Taking new members again")
 
-    request = models.ForeignKey(WaitingRequest, on_delete=models.CASCADE, related_name="alerts")
-    group = models.ForeignKey("groups.PeerGroup", on_delete=models.CASCADE, related_name="waiting_alerts")
-    reason = models.CharField(max_length=12, choices=Reason.choices)
-    created_at = models.DateTimeField()
-    sent_at = models.DateTimeField(null=True, blank=True)
+    request = models.ForeignKey(
+        WaitingRequest, verbose_name=_("request"), on_delete=models.CASCADE, related_name="alerts"
+    )
+    group = models.ForeignKey(
+        "groups.PeerGroup", verbose_name=_("group"), on_delete=models.CASCADE, related_name="waiting_alerts"
+    )
+    reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
+    created_at = models.DateTimeField(_("created at"))
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("alert to a waiting person")
+        verbose_name_plural = _("alerts to waiting people")
         constraints = [models.UniqueConstraint(fields=["request", "group"], name="one_alert_per_group")]
         indexes = [models.Index(fields=["sent_at", "request"], name="waiting_alert_pending")]
 

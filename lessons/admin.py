@@ -39,3 +39,7 @@ class TestimonialAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["text", "display_name"]
     readonly_fields = ["user", "created_at", "reviewed_at", "reviewed_by"]
+
+    @admin.display(description=_("name shown"), ordering="display_name")
+    def shown_name(self, obj):
+        return obj.shown_name

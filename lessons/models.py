@@ -39,10 +39,12 @@ class Skill(models.Model):
     slug = models.SlugField(_("slug"), unique=True)
     name = TranslatedCharField(_("name"), max_length=80)
     expansion = TranslatedCharField(_("what the letters stand for"), max_length=300, blank=True)
-    module = models.ForeignKey(SkillModule, on_delete=models.PROTECT, related_name="skills")
+    module = models.ForeignKey(
+        SkillModule, verbose_name=_("skill module"), on_delete=models.PROTECT, related_name="skills"
+    )
     summary = TranslatedTextField(_("summary"))
     steps = TranslatedJSONField(_("steps"), default=list, blank=True)
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
         ordering = ["module__order", "order", "name"]
@@ -73,7 +75,9 @@ class Lesson(models.Model):
 
     title = TranslatedCharField(_("title"), max_length=160)
     slug = models.SlugField(_("slug"), unique=True, max_length=160)
-    module = models.ForeignKey(SkillModule, on_delete=models.PROTECT, related_name="lessons")
+    module = models.ForeignKey(
+        SkillModule, verbose_name=_("skill module"), on_delete=models.PROTECT, related_name="lessons"
+    )
     skills = models.ManyToManyField(Skill, verbose_name=_("skills taught"), blank=True, related_name="lessons")
     summary = TranslatedCharField(_("summary"), max_length=300)
     body = TranslatedTextField(_("body (Markdown)"))
@@ -81,7 +85,7 @@ class Lesson(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     objects = LessonQuerySet.as_manager()
 
@@ -133,20 +137,32 @@ class Testimonial(models.Model):
         help_text=_("A first name, initials or nothing at all. Left empty, it shows as “Anonymous”."),
     )
     consent = models.BooleanField(_("I agree that this may be published on this site"), default=False)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="testimonials"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="testimonials",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    rejection_reason = models.TextField(blank=True)
+    rejection_reason = models.TextField(_("reason for not approving"), blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "created_at"], name="testimonial_status_created")]
+        verbose_name = _("testimonial")
+        verbose_name_plural = _("testimonials")
 
     def __str__(self):
         return f"{self.shown_name}: {self.text[:40]}"

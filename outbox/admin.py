@@ -38,6 +38,10 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    @admin.display(description=_("status"))
+    def status(self, obj):
+        return obj.status
+
     @admin.action(description=_("Send again (a fresh set of attempts, starting now)"))
     def send_again(self, request, queryset):
         count = queryset.filter(sent_at__isnull=True).update(attempts=0, failed_at=None, next_attempt_at=timezone.now())
