@@ -146,7 +146,7 @@ INSTALLED_APPS = [
     "lessons",
     "groups",
     "outbox",
-    "django_tasks_db",
+    "dbtselfhelp.apps.TasksConfig",  # django_tasks_db, named in the reader's language
 ]
 
 MIDDLEWARE = [

@@ -186,9 +186,9 @@ def test_the_admin_s_own_columns_read_in_spanish(spanish_admin):
 def test_the_admin_index_names_the_models_in_spanish(spanish_admin):
     html = page(spanish_admin, "/es/admin/")
     for spanish in ["Grupos de pares", "Reportes", "Entradas del historial de los grupos",
-                    "Invitaciones para cofacilitar", "Testimonios", "Lugares"]:  # fmt: skip
+                    "Invitaciones para cofacilitar", "Testimonios", "Lugares", "Tareas en segundo plano"]:  # fmt: skip
         assert spanish in html, spanish
-    for english in ["Listing events", "Facilitator invitations", "Places", "Testimonials"]:
+    for english in ["Listing events", "Facilitator invitations", "Places", "Testimonials", "Tasks Database Backend"]:
         assert english not in html, english
 
 
