@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from dbtselfhelp.errors import ActionRefused
 from lessons import rotation
 
 from .models import PeerGroup
@@ -18,12 +19,10 @@ from .models import PeerGroup
 FIELDS = ["rotation_starts_on", "rotation_shift", "rotation_pinned_week", "updated_at"]
 
 
-class RotationError(Exception):
-    """A change that cannot be made; the message is for the facilitator."""
+class RotationError(ActionRefused):
+    """A change that cannot be made (400); the message is for the facilitator."""
 
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+    status = 400
 
 
 def can_change(group, user):

@@ -75,7 +75,9 @@ def professional_me(request):
 def _adviser_invitations(user):
     """Invitations to advise a group, from the groups app, found through the user."""
     related = getattr(user, "adviser_roles", None)
-    return list(related.select_related("group").filter(status="invited")) if related is not None else []
+    if related is None:
+        return []
+    return list(related.select_related("group").filter(status=related.model.Status.INVITED))
 
 
 @require_POST
