@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from dbtselfhelp.access import moderator_required, verified_member_required
+from dbtselfhelp.access import moderator_required, require_moderator, verified_member_required
 from dbtselfhelp.errors import NotAllowed
 
 from .models import PeerGroup
@@ -68,9 +68,3 @@ def require_lead(group: PeerGroup, person) -> None:
     """Refuse unless `person` is the group's lead facilitator."""
     if person is None or not group.is_lead(person):
         raise NotAllowed(_("Only the group's lead facilitator can do that."))
-
-
-def require_moderator(person) -> None:
-    """Refuse unless `person` holds moderator powers (the role and an authenticator app)."""
-    if person is None or not person.is_authenticated or not person.is_moderator:
-        raise NotAllowed(_("Only a moderator can do that."))

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dbtselfhelp.access import verified_member_required
+from dbtselfhelp.errors import refusals_shown
 
 from .. import professionals
 from ..filters import ProfessionalFilter
@@ -82,6 +83,7 @@ def _adviser_invitations(user):
 
 @require_POST
 @verified_member_required
+@refusals_shown()
 def professional_withdraw(request):
     profile = ProfessionalProfile.objects.filter(user=request.user).first()
     if profile is None:

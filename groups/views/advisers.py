@@ -9,12 +9,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.models import ProfessionalProfile
 from dbtselfhelp.errors import refusals_shown
 
 from .. import services
 from ..access import get_group_for_facilitator, verified_member_required
-from accounts.models import ProfessionalProfile
-
 from ..models import GroupAdviser
 
 

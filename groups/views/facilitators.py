@@ -129,23 +129,22 @@ def facilitators(request, slug):
     group = (get_group_for_lead if request.method == "POST" else get_group_for_facilitator)(request, slug)
     is_lead = group.is_lead(request.user)
     form = InviteForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            email = form.cleaned_data["email"].lower()
-            try:
-                invitation, sent = services.facilitator_invite(group=group, email=email, by=request.user)
-            except ActionRefused as error:
-                error.onto(form, "email")
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"].lower()
+        try:
+            invitation, sent = services.facilitator_invite(group=group, email=email, by=request.user)
+        except ActionRefused as error:
+            error.onto(form, "email")
+        else:
+            if sent:
+                messages.success(request, _("Invitation sent to %(email)s.") % {"email": email})
             else:
-                if sent:
-                    messages.success(request, _("Invitation sent to %(email)s.") % {"email": email})
-                else:
-                    messages.info(
-                        request,
-                        _("%(email)s already has an invitation waiting, sent on %(date)s. It still works.")
-                        % {"email": email, "date": when(invitation.created_at, "day_month")},
-                    )
-                return redirect("group_facilitators", slug=group.slug)
+                messages.info(
+                    request,
+                    _("%(email)s already has an invitation waiting, sent on %(date)s. It still works.")
+                    % {"email": email, "date": when(invitation.created_at, "day_month")},
+                )
+            return redirect("group_facilitators", slug=group.slug)
     context = {
         "group": group,
         "form": form,
