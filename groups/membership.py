@@ -19,6 +19,7 @@ from dbtselfhelp.errors import ActionRefused
 
 from .access import require_facilitator
 from .models import JoinRequest, PeerGroup
+from .services import email_facilitators
 
 Status = JoinRequest.Status
 
@@ -79,15 +80,12 @@ def join_request_create(*, group: PeerGroup, user, message: str, submission=None
         if existing is None:
             raise
         return existing, False
-    send_templated_email(
+    email_facilitators(
+        group,
         template="join_request_received",
-        to=group.facilitator_emails(),
-        context={
-            "group": group,
-            "member": user,
-            "request": request,
-            "url": absolute_url(reverse("group_requests", args=[group.slug])),
-        },
+        url=reverse("group_requests", args=[group.slug]),
+        member=user,
+        request=request,
     )
     return request, True
 
