@@ -198,13 +198,23 @@ class ProfessionalProfile(models.Model):
 class ProfessionalEvent(models.Model):
     """The audit trail of an application: who decided what, when and why."""
 
+    class Action(models.TextChoices):
+        # The stored values are the words the trail was first written with (kept, no data migration).
+        APPLIED = "applied", _("Applied")
+        RESUBMITTED = "resubmitted", _("Resubmitted")
+        CHANGED_CREDENTIALS = "changed credentials", _("Changed credentials")
+        EDITED_STATEMENT = "edited statement", _("Edited statement")
+        WITHDREW = "withdrew", _("Withdrew")
+        VERIFIED = "verified", _("Verified")
+        REJECTED = "rejected", _("Rejected")
+
     profile = models.ForeignKey(
         ProfessionalProfile, verbose_name=_("application"), on_delete=models.CASCADE, related_name="events"
     )
     actor = models.ForeignKey(
         User, verbose_name=_("done by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    action = models.CharField(_("action"), max_length=40)
+    action = models.CharField(_("action"), max_length=40, choices=Action.choices)
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
@@ -249,3 +259,23 @@ class ContactMessage(models.Model):
 
     def __str__(self):
         return f"{self.get_topic_display()} from {self.name}"
+
+
+class ContactMessageEvent(models.Model):
+    """The audit trail of a contact message: received, then handled by which moderator, when."""
+
+    class Action(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        HANDLED = "handled", _("Marked as handled")
+
+    message = models.ForeignKey(ContactMessage, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.action} {self.created_at:%Y-%m-%d}"

@@ -16,6 +16,6 @@ def queue_summaries():
         {
             "name": _("Contact messages"),
             "url": reverse("moderation_messages"),
-            "count": ContactMessage.objects.filter(status="new").count(),
+            "count": ContactMessage.objects.filter(status=ContactMessage.Status.NEW).count(),
         },
     ]

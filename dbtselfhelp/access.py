@@ -1,4 +1,5 @@
-"""Decorators every app uses: a verified member, a moderator."""
+"""Decorators every app uses: a verified member, a moderator; and the moderator check every
+app's services make on the person they act for."""
 
 from functools import wraps
 
@@ -7,6 +8,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+
+from .errors import NotAllowed
 
 
 def verified_member_required(view):
@@ -22,6 +25,12 @@ def verified_member_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def require_moderator(person) -> None:
+    """Refuse (NotAllowed) unless `person` holds moderator powers: the role and an authenticator app."""
+    if person is None or not person.is_authenticated or not person.is_moderator:
+        raise NotAllowed(_("Only a moderator can do that."))
 
 
 def moderator_required(view):

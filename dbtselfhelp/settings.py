@@ -325,6 +325,10 @@ ACCOUNT_SECTIONS = ["groups.account.calendar_section", "groups.account.waiting_s
 
 PRIVACY_MODULES = ["accounts.privacy", "lessons.privacy", "groups.privacy", "outbox.privacy"]
 
+# The moderators' queues, in the console's order: each module's queue_summaries() gives its
+# queues (name, url, count). A new queue is a line here.
+MODERATION_QUEUES = ["groups.moderation", "lessons.moderation", "accounts.moderation"]
+
 # Listings' freshness (days since a facilitator last confirmed): remind, mark, archive.
 LISTING_REMIND_DAYS = env_int("LISTING_REMIND_DAYS", 60)
 LISTING_STALE_DAYS = env_int("LISTING_STALE_DAYS", 90)

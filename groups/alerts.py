@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.languages import current_language
 from dbtselfhelp.emails import send_templated_email, tasks_run_on_a_worker
+from dbtselfhelp.errors import ActionRefused
 
 from .cells import cell_for, cell_from_key
 from .models import PeerGroup, Place
@@ -33,12 +34,11 @@ DIGEST_EVERY = timedelta(days=7)
 MAX_RADIUS_KM = 161  # 100 miles
 
 
-class WaitingError(Exception):
-    """A request that cannot be made or changed, with the message a person sees."""
+class WaitingError(ActionRefused):
+    """A request that cannot be made or changed (400, or 404 for a link that no longer works),
+    with the message a person sees."""
 
-    def __init__(self, message, status=400):
-        super().__init__(message)
-        self.message, self.status = message, status
+    status = 400
 
 
 def area_size_km():

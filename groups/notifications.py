@@ -29,14 +29,15 @@ from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.tasks import TaskResultStatus, task
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import time_format
+from django.utils.translation import gettext_lazy as _
 
 from dbtselfhelp.emails import absolute_url, send_templated_email
+from dbtselfhelp.errors import NotAllowed
 
 from .models import ChangeEmailOptOut, GroupChange, GroupFacilitator, JoinRequest, MeetingTime, PeerGroup
 
@@ -290,7 +291,7 @@ def wants_change_emails(group, user):
 def change_emails_choose(*, group, by, on):
     """A member or facilitator, signed in, turns the e-mails about a group's changes on or off."""
     if not may_choose(group, by):
-        raise PermissionDenied
+        raise NotAllowed(_("Only the group's members and facilitators can choose its e-mails."))
     if on:
         ChangeEmailOptOut.objects.filter(group=group, user=by).delete()
     else:

@@ -7,33 +7,27 @@ a week (it moves on by one, pinned or not). Nobody else may: not members, not an
 facilitators, not moderators, who look after listings, not what a group practises.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from dbtselfhelp.errors import ActionRefused
 from lessons import rotation
 
+from .access import require_facilitator
 from .models import PeerGroup
 
 FIELDS = ["rotation_starts_on", "rotation_shift", "rotation_pinned_week", "updated_at"]
 
 
-class RotationError(Exception):
-    """A change that cannot be made; the message is for the facilitator."""
+class RotationError(ActionRefused):
+    """A change that cannot be made (400); the message is for the facilitator."""
 
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-
-def can_change(group, user):
-    return group.is_facilitator(user)
+    status = 400
 
 
 def _locked(group, by):
     """The group's row, locked for the change, once `by` may make it."""
-    if not can_change(group, by):
-        raise PermissionDenied
+    require_facilitator(group, by)
     return PeerGroup.objects.select_for_update().get(pk=group.pk)
 
 

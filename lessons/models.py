@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
@@ -170,3 +171,26 @@ class Testimonial(models.Model):
     @property
     def shown_name(self):
         return self.display_name or _("Anonymous")
+
+
+class TestimonialEvent(models.Model):
+    """The audit trail of a testimonial: sent, then approved or not by which moderator, and why."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("Sent for review")
+        APPROVED = "approved", _("Approved and published")
+        REJECTED = "rejected", _("Not approved")
+
+    testimonial = models.ForeignKey(Testimonial, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.action} {self.created_at:%Y-%m-%d}"

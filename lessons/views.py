@@ -5,16 +5,16 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dbtselfhelp.access import moderator_required, verified_member_required
+from dbtselfhelp.errors import refusals_shown
 from dbtselfhelp.ratelimits import rate_limited
 
-from . import crisis
+from . import crisis, services
 from . import search as lesson_search
 from .forms import TestimonialForm
 from .jsonld import article_jsonld, as_script
@@ -123,9 +123,7 @@ def testimonial_list(request):
 def testimonial_create(request):
     form = TestimonialForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        testimonial = form.save(commit=False)
-        testimonial.user = request.user
-        testimonial.save()
+        services.testimonial_submit(testimonial=form.save(commit=False), by=request.user)
         messages.success(request, _("Thank you. A moderator will read it before it is published."))
         return redirect("testimonial_list")
     status = 400 if request.method == "POST" else 200
@@ -145,17 +143,14 @@ def moderation_testimonials(request):
 
 @require_POST
 @moderator_required
+@refusals_shown(redirect_to="moderation_testimonials")
 def moderation_testimonial_decide(request, pk, action):
     testimonial = get_object_or_404(Testimonial, pk=pk, status=Testimonial.Status.PENDING)
-    reason = request.POST.get("reason", "").strip()[:2000]
-    if action == "reject" and not reason:
-        messages.error(request, _("Please give a reason."))
-        return redirect("moderation_testimonials")
-    testimonial.status = Testimonial.Status.APPROVED if action == "approve" else Testimonial.Status.REJECTED
-    testimonial.rejection_reason = reason if action == "reject" else ""
-    testimonial.reviewed_by = request.user
-    testimonial.reviewed_at = timezone.now()
-    testimonial.save(update_fields=["status", "rejection_reason", "reviewed_by", "reviewed_at"])
+    if action == "approve":
+        services.testimonial_approve(testimonial=testimonial, by=request.user)
+    else:
+        reason = request.POST.get("reason", "")[:2000]
+        services.testimonial_reject(testimonial=testimonial, by=request.user, reason=reason)
     messages.success(request, _("Published.") if action == "approve" else _("Rejected."))
     return redirect("moderation_testimonials")
 

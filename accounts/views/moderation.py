@@ -5,15 +5,16 @@ from urllib.parse import quote, urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dbtselfhelp.access import moderator_required
+from dbtselfhelp.errors import refusals_shown
 from dbtselfhelp.formats import when
 
-from .. import professionals
+from .. import contact, professionals
 from ..forms import ReasonForm
 from ..models import ContactMessage, ProfessionalProfile
 
@@ -34,7 +35,7 @@ def professional_queue(request):
         "accounts/moderation/professionals.html",
         {
             "pending": ProfessionalProfile.objects.pending().select_related("user").order_by("submitted_at"),
-            "decided": ProfessionalProfile.objects.exclude(status="pending")
+            "decided": ProfessionalProfile.objects.exclude(status=ProfessionalProfile.Status.PENDING)
             .select_related("reviewed_by")
             .order_by("-reviewed_at")[:30],
         },
@@ -55,20 +56,18 @@ def professional_review(request, pk):
 
 @require_POST
 @moderator_required
+@refusals_shown(redirect_to=lambda request, pk, **kwargs: reverse("moderation_professional", args=[pk]))
 def professional_decide(request, pk, action):
+    """Which applications can be decided, and that a rejection needs a reason, are the service's
+    rules: a refusal comes back to the application's page as an error."""
     profile = get_object_or_404(ProfessionalProfile, pk=pk)
-    if profile.status != ProfessionalProfile.Status.PENDING:
-        messages.error(request, _("Only applications waiting for verification can be decided."))
-        return redirect("moderation_professional", pk=pk)
     if action == "verify":
         professionals.professional_verify(profile=profile, by=request.user, note=request.POST.get("note", "")[:2000])
         messages.success(request, _("%(name)s is verified and listed.") % {"name": profile.public_name})
         return redirect("moderation_professionals")
     form = ReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Please give a reason."))
-        return redirect("moderation_professional", pk=pk)
-    professionals.professional_reject(profile=profile, by=request.user, reason=form.cleaned_data["reason"])
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""  # an empty reason is refused
+    professionals.professional_reject(profile=profile, by=request.user, reason=reason)
     messages.success(request, _("Rejected. The applicant has been e-mailed the reason."))
     return redirect("moderation_professionals")
 
@@ -92,7 +91,7 @@ def reply_link(message):
 
 @moderator_required
 def contact_messages(request):
-    new = list(ContactMessage.objects.filter(status="new").order_by("created_at"))
+    new = list(ContactMessage.objects.filter(status=ContactMessage.Status.NEW).order_by("created_at"))
     for message in new:
         message.reply_link = reply_link(message)
     return render(
@@ -100,7 +99,7 @@ def contact_messages(request):
         "accounts/moderation/messages.html",
         {
             "new": new,
-            "handled": ContactMessage.objects.filter(status="handled")
+            "handled": ContactMessage.objects.filter(status=ContactMessage.Status.HANDLED)
             .select_related("handled_by")
             .order_by("-handled_at")[:30],
         },
@@ -109,11 +108,9 @@ def contact_messages(request):
 
 @require_POST
 @moderator_required
+@refusals_shown(redirect_to="moderation_messages")
 def contact_message_handled(request, pk):
-    message = get_object_or_404(ContactMessage, pk=pk, status="new")
-    message.status = ContactMessage.Status.HANDLED
-    message.handled_by = request.user
-    message.handled_at = timezone.now()
-    message.save(update_fields=["status", "handled_by", "handled_at"])
+    message = get_object_or_404(ContactMessage, pk=pk, status=ContactMessage.Status.NEW)
+    contact.contact_message_handle(message=message, by=request.user)
     messages.success(request, _("Marked as handled."))
     return redirect("moderation_messages")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dbtselfhelp.access import verified_member_required
+from dbtselfhelp.errors import refusals_shown
 
 from .. import professionals
 from ..filters import ProfessionalFilter
@@ -75,11 +76,14 @@ def professional_me(request):
 def _adviser_invitations(user):
     """Invitations to advise a group, from the groups app, found through the user."""
     related = getattr(user, "adviser_roles", None)
-    return list(related.select_related("group").filter(status="invited")) if related is not None else []
+    if related is None:
+        return []
+    return list(related.select_related("group").filter(status=related.model.Status.INVITED))
 
 
 @require_POST
 @verified_member_required
+@refusals_shown()
 def professional_withdraw(request):
     profile = ProfessionalProfile.objects.filter(user=request.user).first()
     if profile is None:

@@ -5,9 +5,12 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from accounts.models import ProfessionalProfile
+from dbtselfhelp.errors import refusals_shown
 
 from .. import services
 from ..access import get_group_for_facilitator, verified_member_required
@@ -22,7 +25,11 @@ def adviser_candidates(group):
         region |= Q(professional_profile__licence_region__iexact=str(word))
     return (
         get_user_model()
-        .objects.filter(region, professional_profile__status="verified", professional_profile__open_to_contact=True)
+        .objects.filter(
+            region,
+            professional_profile__status=ProfessionalProfile.Status.VERIFIED,
+            professional_profile__open_to_contact=True,
+        )
         .exclude(adviser_roles__group=group)
         .select_related("professional_profile")
         .order_by("professional_profile__public_name")
@@ -31,14 +38,11 @@ def adviser_candidates(group):
 
 @require_POST
 @verified_member_required
+@refusals_shown(redirect_to=lambda request, slug, **kwargs: reverse("group_facilitators", args=[slug]))
 def adviser_invite(request, slug, user_id):
     group = get_group_for_facilitator(request, slug)
     professional = get_object_or_404(adviser_candidates(group), pk=user_id)
-    try:
-        services.adviser_invite(group=group, professional=professional, by=request.user)
-    except services.AdviserLimitReached:
-        messages.error(request, _("You have asked as many professionals as we allow in a day. Please try tomorrow."))
-        return redirect("group_facilitators", slug=group.slug)
+    services.adviser_invite(group=group, professional=professional, by=request.user)
     name = professional.professional_profile.public_name
     messages.success(request, _("%(name)s has been asked. They will appear once they accept.") % {"name": name})
     return redirect("group_facilitators", slug=group.slug)
@@ -46,11 +50,10 @@ def adviser_invite(request, slug, user_id):
 
 @require_POST
 @verified_member_required
+@refusals_shown(redirect_to="professional_me")
 def adviser_respond(request, pk, answer):
     invitation = get_object_or_404(GroupAdviser, pk=pk, user=request.user, status=GroupAdviser.Status.INVITED)
-    invitation.status = GroupAdviser.Status.ACCEPTED if answer == "accept" else GroupAdviser.Status.DECLINED
-    invitation.responded_at = timezone.now()
-    invitation.save(update_fields=["status", "responded_at"])
+    services.adviser_respond(adviser=invitation, by=request.user, accept=answer == "accept")
     if invitation.status == GroupAdviser.Status.ACCEPTED:
         messages.success(request, _("You are now listed as an adviser of %(group)s.") % {"group": invitation.group})
     else:

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,14 +10,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from dbtselfhelp.errors import ActionRefused, refusals_shown
 from dbtselfhelp.formats import when
 from dbtselfhelp.zones import zone_name
 
 from .. import services
-from ..access import get_group_for_facilitator, verified_member_required
+from ..access import get_group_for_facilitator, get_group_for_lead, verified_member_required
 from ..account import member_calendar_url
 from ..forms import InviteForm
-from ..models import FacilitatorInvitation, GroupFacilitator, JoinRequest, PeerGroup
+from ..models import FacilitatorInvitation, GroupFacilitator, JoinRequest, PeerGroup, Report
 from .advisers import adviser_candidates
 
 
@@ -84,7 +84,9 @@ def manage(request):
     to its notices, co-facilitators and requests; the groups I belong to; my calendar."""
     now = timezone.now()
     memberships = (
-        JoinRequest.objects.filter(user=request.user, status__in=["pending", "approved"])
+        JoinRequest.objects.filter(
+            user=request.user, status__in=[JoinRequest.Status.PENDING, JoinRequest.Status.APPROVED]
+        )
         .select_related("group")
         .prefetch_related("group__meeting_times")
         .order_by("status", "group__name")
@@ -94,8 +96,8 @@ def manage(request):
         PeerGroup.objects.facilitated_by(request.user)
         .for_cards(now)
         .annotate(
-            open_reports=Count("reports", filter=Q(reports__status="open"), distinct=True),
-            waiting=Count("join_requests", filter=Q(join_requests__status="pending"), distinct=True),
+            open_reports=Count("reports", filter=Q(reports__status=Report.Status.OPEN), distinct=True),
+            waiting=Count("join_requests", filter=Q(join_requests__status=JoinRequest.Status.PENDING), distinct=True),
             invitations_open=Count("invitations", filter=Q(invitations__accepted_at__isnull=True), distinct=True),
             notices_ahead=Count("notices", filter=Q(notices__date__gte=today), distinct=True),
         )
@@ -123,33 +125,26 @@ def manage(request):
 
 @verified_member_required
 def facilitators(request, slug):
-    group = get_group_for_facilitator(request, slug)
+    # Every facilitator sees the page; only the lead invites.
+    group = (get_group_for_lead if request.method == "POST" else get_group_for_facilitator)(request, slug)
     is_lead = group.is_lead(request.user)
     form = InviteForm(request.POST or None)
-    if request.method == "POST":
-        if not is_lead:
-            raise PermissionDenied
-        if form.is_valid():
-            email = form.cleaned_data["email"].lower()
-            if group.facilitators.filter(user__email__iexact=email).exists():
-                form.add_error("email", _("That person already facilitates this group."))
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"].lower()
+        try:
+            invitation, sent = services.facilitator_invite(group=group, email=email, by=request.user)
+        except ActionRefused as error:
+            error.onto(form, "email")
+        else:
+            if sent:
+                messages.success(request, _("Invitation sent to %(email)s.") % {"email": email})
             else:
-                try:
-                    invitation, sent = services.facilitator_invite(group=group, email=email, by=request.user)
-                except services.InvitationLimitReached:
-                    form.add_error(
-                        "email", _("You have sent as many invitations as we allow in a day. Please try tomorrow.")
-                    )
-                else:
-                    if sent:
-                        messages.success(request, _("Invitation sent to %(email)s.") % {"email": email})
-                    else:
-                        messages.info(
-                            request,
-                            _("%(email)s already has an invitation waiting, sent on %(date)s. It still works.")
-                            % {"email": email, "date": when(invitation.created_at, "day_month")},
-                        )
-                    return redirect("group_facilitators", slug=group.slug)
+                messages.info(
+                    request,
+                    _("%(email)s already has an invitation waiting, sent on %(date)s. It still works.")
+                    % {"email": email, "date": when(invitation.created_at, "day_month")},
+                )
+            return redirect("group_facilitators", slug=group.slug)
     context = {
         "group": group,
         "form": form,
@@ -162,28 +157,28 @@ def facilitators(request, slug):
     return render(request, "groups/facilitators.html", context, status=400 if request.method == "POST" else 200)
 
 
+def _facilitators_page(request, slug, **kwargs):
+    return reverse("group_facilitators", args=[slug])
+
+
 @require_POST
 @verified_member_required
+@refusals_shown(redirect_to=_facilitators_page)
 def facilitator_remove(request, slug, pk):
-    group = get_group_for_facilitator(request, slug)
-    if not group.is_lead(request.user):
-        raise PermissionDenied
-    facilitation = get_object_or_404(GroupFacilitator, pk=pk, group=group)
-    if facilitation.role == GroupFacilitator.Role.LEAD:
-        messages.error(request, _("The lead facilitator cannot be removed."))
-    else:
-        services.facilitator_remove(facilitation=facilitation, by=request.user)
-        messages.success(request, _("%(name)s no longer co-facilitates this group.") % {"name": facilitation.user})
+    group = get_group_for_lead(request, slug)
+    facilitation = get_object_or_404(GroupFacilitator.objects.select_related("user"), pk=pk, group=group)
+    services.facilitator_remove(facilitation=facilitation, by=request.user)
+    messages.success(request, _("%(name)s no longer co-facilitates this group.") % {"name": facilitation.user})
     return redirect("group_facilitators", slug=group.slug)
 
 
 @require_POST
 @verified_member_required
+@refusals_shown(redirect_to=_facilitators_page)
 def invitation_cancel(request, slug, pk):
-    group = get_group_for_facilitator(request, slug)
-    if not group.is_lead(request.user):
-        raise PermissionDenied
-    get_object_or_404(FacilitatorInvitation, pk=pk, group=group, accepted_at__isnull=True).delete()
+    group = get_group_for_lead(request, slug)
+    invitation = get_object_or_404(FacilitatorInvitation, pk=pk, group=group, accepted_at__isnull=True)
+    services.invitation_cancel(invitation=invitation, by=request.user)
     messages.success(request, _("The invitation is withdrawn."))
     return redirect("group_facilitators", slug=group.slug)
 
@@ -195,21 +190,14 @@ def invitation_accept(request, token):
         FacilitatorInvitation.objects.select_related("group"), token=token[:64], accepted_at__isnull=True
     )
     group = invitation.group
-    addresses = {a.lower() for a in request.user.emailaddress_set.filter(verified=True).values_list("email", flat=True)}
-    problem = None
-    if invitation.is_expired:
-        problem = _("This invitation has expired. Ask the lead facilitator to send a new one.")
-    elif invitation.email.lower() not in addresses:
-        problem = _("This invitation was sent to another e-mail address. Sign in with that address to accept it.")
-    elif group.is_facilitator(request.user):
-        problem = _("You already facilitate this group.")
-    if request.method == "POST" and not problem:
-        services.invitation_accept(invitation=invitation, user=request.user)
-        messages.success(request, _("You now co-facilitate %(group)s.") % {"group": group.name})
-        return redirect(group)
-    return render(
-        request,
-        "groups/invitation.html",
-        {"invitation": invitation, "group": group, "problem": problem},
-        status=403 if problem and request.method == "POST" else 200,
-    )
+    problem, status = services.invitation_problem(invitation, request.user), 200
+    if request.method == "POST":
+        try:
+            services.invitation_accept(invitation=invitation, user=request.user)
+        except ActionRefused as error:
+            problem, status = error.message, error.status
+        else:
+            messages.success(request, _("You now co-facilitate %(group)s.") % {"group": group.name})
+            return redirect(group)
+    context = {"invitation": invitation, "group": group, "problem": problem or None}
+    return render(request, "groups/invitation.html", context, status=status)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from ..calendars import build_calendar
 from ..feed import FRESH_SECONDS, meeting_guide_feed_gzip
-from ..models import MemberCalendar, Notice, PeerGroup
+from ..models import JoinRequest, MemberCalendar, Notice, PeerGroup
 
 
 def _ics(content, filename):
@@ -46,7 +46,9 @@ def member_calendar(request, token):
     user = calendar.user
     groups = _with_schedule(
         PeerGroup.objects.published()
-        .filter(Q(join_requests__user=user, join_requests__status="approved") | Q(facilitators__user=user))
+        .filter(
+            Q(join_requests__user=user, join_requests__status=JoinRequest.Status.APPROVED) | Q(facilitators__user=user)
+        )
         .distinct()
     )
     response = _ics(build_calendar(groups, name=_("My DBT skills groups"), private=True), "my-groups.ics")

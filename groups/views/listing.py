@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dbtselfhelp.errors import ActionRefused, refusals_shown
 from dbtselfhelp.formats import when
 from dbtselfhelp.ratelimits import over_limit
 from dbtselfhelp.submissions import FormToken
@@ -20,7 +21,7 @@ from .. import alerts, membership, services
 from ..access import get_group_for_facilitator, get_visible_group, verified_member_required
 from ..forms import GroupForm, MeetingTimeFormSet, NoticeForm, ReportForm, SignedOutReportForm
 from ..jsonld import as_script, group_jsonld
-from ..models import GroupFacilitator, JoinRequest, Notice, PeerGroup
+from ..models import GroupAdviser, GroupFacilitator, JoinRequest, Notice, PeerGroup
 from ..pin_map import pin_map
 
 
@@ -57,7 +58,9 @@ def group_detail(request, slug):
         "own_request": own_request,
         "join_closed": membership.join_closed_reason(group) if own_request is None else "",
         "pending_requests": group.join_requests.pending().count() if is_facilitator else 0,
-        "advisers": group.advisers.filter(status="accepted").select_related("user__professional_profile"),
+        "advisers": group.advisers.filter(status=GroupAdviser.Status.ACCEPTED).select_related(
+            "user__professional_profile"
+        ),
         "is_facilitator": is_facilitator,
         "waiting_hint": alerts.waiting_hint(group, now) if is_facilitator else None,
         "is_moderator": is_moderator,
@@ -128,7 +131,7 @@ def _save_group_form(request, *, group=None):
                 services.group_update(group=group, meeting_formset=formset, audiences=audiences, by=request.user)
                 messages.success(request, _("Your changes are saved."))
             return redirect(group)
-        except services.ListingIncomplete as error:
+        except ActionRefused as error:
             if creating:
                 group.pk = None  # the transaction was rolled back: nothing was saved
             formset._non_form_errors = formset.error_class([error.message], error_class="nonform")
@@ -166,24 +169,23 @@ def group_edit(request, slug):
     return _save_group_form(request, group=get_group_for_facilitator(request, slug))
 
 
+def _group_page(request, slug, **kwargs):
+    return reverse("group_detail", args=[slug])
+
+
 @require_POST
 @verified_member_required
+@refusals_shown(redirect_to=_group_page)
 def group_submit(request, slug):
     group = get_group_for_facilitator(request, slug)
-    try:
-        submitted = services.group_submit(group=group, by=request.user)
-    except services.ListingIncomplete as error:
-        messages.error(request, error.message)
-        return redirect(group)
-    if submitted:
-        messages.success(request, _("Submitted. A moderator will review the listing, usually within a few days."))
-    else:
-        messages.info(request, _("This listing is not a draft, so there is nothing to submit."))
+    services.group_submit(group=group, by=request.user)
+    messages.success(request, _("Submitted. A moderator will review the listing, usually within a few days."))
     return redirect(group)
 
 
 @require_POST
 @verified_member_required
+@refusals_shown(redirect_to=_group_page)
 def group_confirm(request, slug):
     group = get_group_for_facilitator(request, slug)
     services.group_confirm(group=group, by=request.user)
@@ -194,6 +196,7 @@ def group_confirm(request, slug):
 
 
 @verified_member_required
+@refusals_shown()
 def group_notices(request, slug):
     group = get_group_for_facilitator(request, slug)
     form = NoticeForm(request.POST or None)
@@ -218,6 +221,7 @@ def group_notices(request, slug):
 
 @require_POST
 @verified_member_required
+@refusals_shown(redirect_to=lambda request, slug, **kwargs: reverse("group_notices", args=[slug]))
 def notice_delete(request, slug, pk):
     group = get_group_for_facilitator(request, slug)
     services.notice_delete(notice=get_object_or_404(Notice, pk=pk, group=group), by=request.user)
@@ -252,9 +256,9 @@ def group_report(request, slug):
                 text=form.cleaned_data["text"],
                 submission=submission,
             )
-        except services.ReportLimitReached:
-            messages.error(request, _("You have sent several reports today. Please try again tomorrow."))
-            return render(request, "groups/report_form.html", context, status=429)
+        except ActionRefused as error:
+            messages.error(request, error.message)
+            return render(request, "groups/report_form.html", context, status=error.status)
         messages.success(request, thanks)
         return redirect(group)
     return render(request, "groups/report_form.html", context, status=400 if request.method == "POST" else 200)

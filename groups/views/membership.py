@@ -2,9 +2,11 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dbtselfhelp.errors import ActionRefused, refusals_shown
 from dbtselfhelp.ratelimits import rate_limited
 from dbtselfhelp.submissions import FormToken
 
@@ -42,9 +44,9 @@ def join(request, slug):
             membership.join_request_create(
                 group=group, user=request.user, message=form.cleaned_data["message"], submission=submission
             )
-        except membership.JoinError as error:
+        except ActionRefused as error:
             messages.error(request, error.message)
-            return render(request, "groups/join.html", context, status=429)
+            return render(request, "groups/join.html", context, status=error.status)
         messages.success(request, sent)
         return redirect(group)
     if existing is not None:
@@ -55,20 +57,22 @@ def join(request, slug):
 
 @require_POST
 @verified_member_required
+@refusals_shown()
 def withdraw(request, slug):
     group = get_visible_group(request, slug)
     own = get_object_or_404(JoinRequest, group=group, user=request.user, status=JoinRequest.Status.PENDING)
-    membership.join_request_withdraw(request=own)
+    membership.join_request_withdraw(request=own, by=request.user)
     messages.success(request, _("Your request is withdrawn."))
     return redirect(group)
 
 
 @require_POST
 @verified_member_required
+@refusals_shown()
 def leave(request, slug):
     group = get_object_or_404(PeerGroup, slug=slug)
     own = get_object_or_404(JoinRequest, group=group, user=request.user, status=JoinRequest.Status.APPROVED)
-    membership.membership_leave(request=own)
+    membership.membership_leave(request=own, by=request.user)
     messages.success(request, _("You have left %(group)s.") % {"group": group.name})
     return redirect("group_manage")
 
@@ -90,6 +94,7 @@ def requests(request, slug):
 
 @require_POST
 @verified_member_required
+@refusals_shown(redirect_to=lambda request, slug, **kwargs: reverse("group_requests", args=[slug]))
 def decide(request, slug, pk, action):
     group = get_group_for_facilitator(request, slug)
     join_request = get_object_or_404(JoinRequest.objects.select_related("user"), pk=pk, group=group)
@@ -99,20 +104,13 @@ def decide(request, slug, pk, action):
         return redirect("group_requests", slug=group.slug)
     note = form.cleaned_data["note"]
     name = join_request.user.display_name
-    try:
-        if action == "approve":
-            membership.join_request_approve(request=join_request, by=request.user, note=note)
-            messages.success(
-                request, _("%(name)s is now a member and has been e-mailed how to attend.") % {"name": name}
-            )
-        elif action == "decline":
-            membership.join_request_decline(request=join_request, by=request.user, note=note)
-            messages.success(
-                request, _("You declined %(name)s's request; they have been told kindly.") % {"name": name}
-            )
-        else:
-            membership.membership_remove(request=join_request, by=request.user, note=note)
-            messages.success(request, _("%(name)s is no longer a member.") % {"name": name})
-    except membership.JoinError as error:
-        messages.error(request, error.message)
+    if action == "approve":
+        membership.join_request_approve(request=join_request, by=request.user, note=note)
+        messages.success(request, _("%(name)s is now a member and has been e-mailed how to attend.") % {"name": name})
+    elif action == "decline":
+        membership.join_request_decline(request=join_request, by=request.user, note=note)
+        messages.success(request, _("You declined %(name)s's request; they have been told kindly.") % {"name": name})
+    else:
+        membership.membership_remove(request=join_request, by=request.user, note=note)
+        messages.success(request, _("%(name)s is no longer a member.") % {"name": name})
     return redirect("group_requests", slug=group.slug)

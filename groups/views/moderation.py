@@ -3,6 +3,7 @@
 from datetime import timedelta
 from importlib import import_module
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,38 +12,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dbtselfhelp.errors import refusals_shown
+
 from .. import services
 from ..access import moderator_required
 from ..forms import OptionalNoteForm, QuestionForm, ReasonForm
 from ..models import GroupFacilitator, ListingEvent, PeerGroup, Report
 
 
-def extra_queues():
-    """Queues that other apps keep (testimonials, professional applications, messages)."""
-    queues = []
-    for path in ("lessons.moderation", "accounts.moderation"):
-        try:
-            module = import_module(path)
-        except ImportError:
-            continue
-        if hasattr(module, "queue_summaries"):
-            queues.extend(module.queue_summaries())
-        else:
-            queues.append(module.queue_summary())
-    return queues
-
-
 def queue_counts():
-    """Every queue with its count, for the console and the moderators' navigation."""
-    queues = [
-        {"name": _("New listings"), "url": reverse("moderation") + "#pending",
-         "count": PeerGroup.objects.needing_review().count()},
-        {"name": _("Changed listings"), "url": reverse("moderation") + "#changed",
-         "count": PeerGroup.objects.changed_since_review().count()},
-        {"name": _("Reports"), "url": reverse("moderation") + "#reports",
-         "count": Report.objects.filter(status=Report.Status.OPEN).count()},
-    ]  # fmt: skip
-    return queues + extra_queues()
+    """Every queue with its count, for the console and the moderators' navigation: the modules
+    in settings.MODERATION_QUEUES, each with its queue_summaries()."""
+    return [queue for path in settings.MODERATION_QUEUES for queue in import_module(path).queue_summaries()]
 
 
 @moderator_required
@@ -96,24 +77,23 @@ def review_group(request, slug):
     return render(request, "groups/moderation/review.html", context)
 
 
-def _decide(request, slug, *, allowed, form_class, prefix, action, done):
+def _review_page(request, slug, **kwargs):
+    return reverse("moderation_group", args=[slug])
+
+
+def _decide(request, slug, *, form_class, prefix, action, done):
+    """A moderator's decision on a listing. Which states it can be taken from, and what it needs
+    (a reason to reject or unpublish), are the services' rules: a refusal comes back to the
+    review page as an error (refusals_shown)."""
     group = get_object_or_404(PeerGroup, slug=slug)
-    if group.status not in allowed:
-        messages.error(
-            request,
-            _("That cannot be done to a listing that is %(status)s.") % {"status": group.get_status_display().lower()},
-        )
-        return redirect("moderation_group", slug=group.slug)
     form = form_class(request.POST, prefix=prefix)
     if not form.is_valid():
+        # What the form says is wrong, after what the listing's state says: the service checks both.
+        services.check_decision(group=group, by=request.user, decision=prefix)
         messages.error(request, _("Please give a reason."))
         return redirect("moderation_group", slug=group.slug)
     was = group.status
-    try:
-        action(group=group, by=request.user, text=next(iter(form.cleaned_data.values()), ""))
-    except services.ListingIncomplete as error:
-        messages.error(request, error.message)
-        return redirect("moderation_group", slug=group.slug)
+    action(group=group, by=request.user, text=next(iter(form.cleaned_data.values()), ""))
     messages.success(request, done(was) if callable(done) else done)
     return redirect("moderation")
 
@@ -123,9 +103,10 @@ S = PeerGroup.Status
 
 @require_POST
 @moderator_required
+@refusals_shown(redirect_to=_review_page)
 def approve(request, slug):
     return _decide(
-        request, slug, allowed={S.PENDING, S.PUBLISHED}, form_class=OptionalNoteForm, prefix="approve",
+        request, slug, form_class=OptionalNoteForm, prefix="approve",
         action=lambda group, by, text: services.group_approve(group=group, by=by, note=text),
         done=lambda was: _("Changes accepted. The listing stays public, as it is now.") if was == S.PUBLISHED
         else _("Approved. The listing is public."),
@@ -134,9 +115,10 @@ def approve(request, slug):
 
 @require_POST
 @moderator_required
+@refusals_shown(redirect_to=_review_page)
 def reject(request, slug):
     return _decide(
-        request, slug, allowed={S.PENDING}, form_class=ReasonForm, prefix="reject",
+        request, slug, form_class=ReasonForm, prefix="reject",
         action=lambda group, by, text: services.group_reject(group=group, by=by, reason=text),
         done=_("Rejected. The facilitators have been e-mailed the reason."),
     )  # fmt: skip
@@ -144,9 +126,10 @@ def reject(request, slug):
 
 @require_POST
 @moderator_required
+@refusals_shown(redirect_to=_review_page)
 def unpublish(request, slug):
     return _decide(
-        request, slug, allowed={S.PUBLISHED}, form_class=ReasonForm, prefix="unpublish",
+        request, slug, form_class=ReasonForm, prefix="unpublish",
         action=lambda group, by, text: services.group_unpublish(group=group, by=by, reason=text),
         done=_("Unpublished. The listing is a draft again and its facilitators have been told why."),
     )  # fmt: skip
@@ -154,10 +137,10 @@ def unpublish(request, slug):
 
 @require_POST
 @moderator_required
+@refusals_shown(redirect_to=_review_page)
 def archive(request, slug):
     return _decide(
-        request, slug, allowed={S.PUBLISHED, S.PENDING, S.DRAFT, S.REJECTED}, form_class=OptionalNoteForm,
-        prefix="archive",
+        request, slug, form_class=OptionalNoteForm, prefix="archive",
         action=lambda group, by, text: services.group_archive(group=group, by=by, reason=text),
         done=_("Archived."),
     )  # fmt: skip
@@ -165,6 +148,7 @@ def archive(request, slug):
 
 @require_POST
 @moderator_required
+@refusals_shown(redirect_to="moderation")
 def close_report(request, pk):
     report = get_object_or_404(Report, pk=pk, status=Report.Status.OPEN)
     resolved = request.POST.get("outcome") != "dismiss"
@@ -175,6 +159,7 @@ def close_report(request, pk):
 
 @require_POST
 @moderator_required
+@refusals_shown(redirect_to="moderation")
 def ask_facilitators(request, pk):
     """Answer an open report by asking the group's facilitators a question (kept in the history)."""
     report = get_object_or_404(Report.objects.select_related("group"), pk=pk, status=Report.Status.OPEN)

@@ -6,12 +6,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dbtselfhelp.errors import refusals_shown
+
 from .. import notifications
 from ..access import get_visible_group, verified_member_required
 
 
 @require_POST
 @verified_member_required
+@refusals_shown()
 def change_emails(request, slug):
     group = get_visible_group(request, slug)
     on = request.POST.get("on") == "1"

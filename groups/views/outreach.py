@@ -23,6 +23,8 @@ from django.views.decorators.http import require_safe
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
+from accounts.models import ProfessionalProfile
+
 from .. import printing, search
 from ..filters import GroupFilter, LocationForm
 from ..models import PeerGroup
@@ -78,7 +80,7 @@ def _endorser_centre(value):
         return None
     region = (
         get_user_model()
-        .objects.filter(pk=pk, professional_profile__status="verified")
+        .objects.filter(pk=pk, professional_profile__status=ProfessionalProfile.Status.VERIFIED)
         .values_list("professional_profile__licence_region", flat=True)
         .first()
     )

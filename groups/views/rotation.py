@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dbtselfhelp.errors import ActionRefused
 from lessons import rotation as weeks
 from lessons.models import SkillModule
 
@@ -82,7 +83,7 @@ def rotation_change(request, slug, action):
         else:
             rotation.rotation_skip(group=group, by=request.user, now=now)
             done = _("Skipped: the group is on the next week.")
-    except rotation.RotationError as error:
+    except ActionRefused as error:
         messages.error(request, error.message)
         return _page(request, group, now, status=400)
     messages.success(request, done)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from dbtselfhelp.errors import ActionRefused
 from dbtselfhelp.ratelimits import rate_limited
 
 from .. import alerts
@@ -38,7 +39,7 @@ def waiting_create(request):
             radius_km=form.radius_km, format=data["format"], language=data["language"] or "",
             now=timezone.now(),
         )  # fmt: skip
-    except alerts.WaitingError as error:
+    except ActionRefused as error:
         form.add_error(None, error.message)
         return render(request, "groups/waiting_form.html", {"form": form}, status=error.status)
     if form.member:
@@ -65,7 +66,7 @@ def waiting_confirm(request, token):
     if request.method == "POST":
         try:
             alerts.waiting_request_confirm(token=token, now=timezone.now())
-        except alerts.WaitingError as error:
+        except ActionRefused as error:
             return _refused(request, error)
         return render(request, "groups/waiting_message.html", {
             "title": _("You are on the list"),
@@ -97,7 +98,7 @@ def waiting_renew(request, token):
     if request.method == "POST":
         try:
             alerts.waiting_request_renew(token=token, now=timezone.now())
-        except alerts.WaitingError as error:
+        except ActionRefused as error:
             return _refused(request, error)
         return render(request, "groups/waiting_message.html", {
             "title": _("Still waiting, for another year"),
@@ -111,7 +112,7 @@ def waiting_renew(request, token):
 def waiting_stop(request, pk):
     try:
         alerts.waiting_request_end_for(user=request.user, pk=pk, now=timezone.now())
-    except alerts.WaitingError as error:
+    except ActionRefused as error:
         return _refused(request, error)
     messages.success(request, _("That request is stopped."))
     return redirect("account")

@@ -16,7 +16,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from groups import membership
-from groups.models import JoinRequest, MeetingTime, MemberCalendar, Notice
+from groups.models import GroupFacilitator, JoinRequest, MeetingTime, MemberCalendar, Notice
 from tests.conftest import make_group, make_user
 
 NY = ZoneInfo("America/New_York")
@@ -355,6 +355,7 @@ def test_parallel_approvals_for_the_last_seat_leave_the_group_at_capacity(facili
     a = JoinRequest.objects.create(group=group, user=make_user("a@example.org", "A"))
     b = JoinRequest.objects.create(group=group, user=make_user("b@example.org", "B"))
     co = make_user("co@example.org", "Co")
+    GroupFacilitator.objects.create(group=group, user=co, role=GroupFacilitator.Role.CO)  # a second approver
     outcomes = []
     barrier = threading.Barrier(2)
 

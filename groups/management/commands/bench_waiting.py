@@ -16,14 +16,16 @@ import time
 from datetime import time as dt_time
 from datetime import timedelta
 
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import MODERATORS_GROUP, User
 from groups import alerts, services
 from groups.cells import cell_for
 from groups.models import GroupFacilitator, MeetingTime, PeerGroup, Place
@@ -60,7 +62,7 @@ class Command(BaseCommand):
         place = Place.objects.filter(name=city, country_code="US").order_by("-population").first()
         lead = User.objects.filter(email="bench-lead@example.org").first() or User.objects.create_user(
             email="bench-lead@example.org", password=None, display_name="Bench")  # fmt: skip
-        moderator = User.objects.filter(is_superuser=True).first() or lead
+        moderator = self.bench_moderator()
         now = timezone.now()
 
         # Finding the matches from the index, several times (a fresh group each time).
@@ -101,6 +103,19 @@ class Command(BaseCommand):
         again = alerts.send_alerts(group_id=group.pk, reason=WaitingAlert.Reason.PUBLISHED, now=now)
         self.stdout.write(f"The same task run again: {again} e-mails, {time.perf_counter() - t:.1f} s")
         OutgoingEmail.objects.filter(pk__gt=0, to__startswith="bench-").delete()
+
+    def bench_moderator(self):
+        """A moderator with the role and an authenticator app: the approval service checks both."""
+        moderator = User.objects.filter(email="bench-moderator@example.org").first()
+        if moderator is None:
+            moderator = User.objects.create_user(
+                email="bench-moderator@example.org", password=None, display_name="Bench moderator"
+            )
+            role, _created = Group.objects.get_or_create(name=MODERATORS_GROUP)
+            role.permissions.add(Permission.objects.get(codename="moderate", content_type__app_label="accounts"))
+            moderator.groups.add(role)
+            TOTP.activate(moderator, generate_totp_secret())
+        return User.objects.get(pk=moderator.pk)  # permissions read afresh
 
     def make_group(self, place, lead, slug, status=PeerGroup.Status.PUBLISHED):
         PeerGroup.objects.filter(slug=slug).delete()
