@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from accounts.languages import current_language
 from dbtselfhelp.emails import send_templated_email, tasks_run_on_a_worker
 
+from . import geo
 from .cells import cell_for, cell_from_key
 from .models import PeerGroup, Place
-from .search import bounding_box, haversine_km
 from .waiting import WaitingAlert, WaitingRequest
 
 CONFIRM_HOURS = 48
@@ -134,14 +134,9 @@ def waiting_request_end_for(*, user, pk, now):
 
 def near_point(queryset, lat, lng, radius_km):
     """Requests whose cell centre lies within radius_km of a point, from the indexed box first."""
-    (lat_lo, lat_hi), (lng_lo, lng_hi) = bounding_box(lat, lng, radius_km)
-    queryset = queryset.filter(cell_latitude__range=(lat_lo, lat_hi))
-    if lng_lo < -180 or lng_hi > 180:
-        west, east = ((lng_lo + 540) % 360) - 180, ((lng_hi + 540) % 360) - 180
-        queryset = queryset.filter(Q(cell_longitude__gte=west) | Q(cell_longitude__lte=east))
-    else:
-        queryset = queryset.filter(cell_longitude__range=(lng_lo, lng_hi))
-    distance = haversine_km(lat, lng, fields=("cell_latitude", "cell_longitude"))
+    fields = ("cell_latitude", "cell_longitude")
+    queryset = queryset.filter(geo.box_q(lat, lng, radius_km, fields=fields))
+    distance = geo.distance_km_sql(lat, lng, fields=fields)
     return queryset.annotate(distance_km=distance).filter(distance_km__lte=radius_km)
 
 

@@ -22,7 +22,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-KM_PER_DEGREE = 111.32  # a degree of latitude (and of longitude at the equator), near enough
+from . import geo
+
+# The grid's own definition, not a measurement (distances are groups/geo.py's): how many bands and
+# slices it has. Every stored cell key and private group's public point depends on it, so it stays.
+GRID_KM_PER_DEGREE = 111.32
 DEFAULT_SIZE_KM = 2.5
 
 
@@ -58,20 +62,20 @@ class Cell:
     @property
     def half_diagonal_km(self):
         """The farthest a point in the cell can be from its centre."""
-        height = (self.north - self.south) * KM_PER_DEGREE
+        height = (self.north - self.south) * geo.KM_PER_DEGREE
         middle = math.radians((self.south + self.north) / 2)
-        width = (self.east - self.west) * KM_PER_DEGREE * math.cos(middle)
+        width = (self.east - self.west) * geo.KM_PER_DEGREE * math.cos(middle)
         return math.hypot(height, width) / 2
 
 
 def _rows(size_km):
-    return max(1, round(180 * KM_PER_DEGREE / size_km))
+    return max(1, round(180 * GRID_KM_PER_DEGREE / size_km))
 
 
 def _cols(row, rows, size_km):
     height = 180 / rows
     middle = math.radians(-90 + (row + 0.5) * height)
-    return max(1, math.floor(360 * KM_PER_DEGREE * math.cos(middle) / size_km))
+    return max(1, math.floor(360 * GRID_KM_PER_DEGREE * math.cos(middle) / size_km))
 
 
 def _wrap(longitude):

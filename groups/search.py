@@ -15,9 +15,8 @@ from datetime import datetime
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import ExpressionWrapper, F, FloatField, Min, Q, Value
+from django.db.models import F, FloatField, Min, Q
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 from django.template.defaultfilters import floatformat
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
@@ -26,7 +25,8 @@ from django.utils.translation import gettext as _
 from dbtselfhelp.formats import when
 from dbtselfhelp.zones import zone_name
 
-from . import cells
+from . import cells, geo
+from .geo import KM_PER_MILE
 from .models import PeerGroup
 
 # What a result card, the map and the ordering read. Loading only these keeps the private
@@ -35,8 +35,6 @@ from .models import PeerGroup
 CARD_FIELDS = ("name", "slug", "status", "format", "language", "accepting_new_members", "location_privacy",
                "town", "region", "country", "public_latitude", "public_longitude", "time_zone", "capacity",
                "last_confirmed_at")  # fmt: skip
-EARTH_KM = 6371.0088
-KM_PER_MILE = 1.609344
 PAGE_SIZE = 20
 # Past this many results the page says "200+": counting every group in a dense radius
 # costs more than the page itself, and nobody pages past the nearest 200.
@@ -57,22 +55,6 @@ def has_earthdistance():
     return _earthdistance[key]
 
 
-def haversine_km(lat, lng, *, fields=("public_latitude", "public_longitude")):
-    """The great-circle distance in km from (lat, lng) to each row's point (by default a group's
-    public point; the waiting lists pass their cell centres), as SQL."""
-    lat0, lng0 = Radians(Value(lat)), Radians(Value(lng))
-    lat1, lng1 = Radians(F(fields[0])), Radians(F(fields[1]))
-    a = Power(Sin((lat1 - lat0) / 2), 2) + Cos(lat0) * Cos(lat1) * Power(Sin((lng1 - lng0) / 2), 2)
-    return ExpressionWrapper(2 * EARTH_KM * ASin(Sqrt(a)), output_field=FloatField())
-
-
-def bounding_box(lat, lng, radius_km):
-    dlat = math.degrees(radius_km / EARTH_KM)
-    coslat = max(math.cos(math.radians(lat)), 1e-6)
-    dlng = min(math.degrees(radius_km / (EARTH_KM * coslat)), 180)
-    return (max(lat - dlat, -90), min(lat + dlat, 90)), (lng - dlng, lng + dlng)
-
-
 def near(queryset, lat, lng, radius_km):
     """(page queryset, count queryset) of in-person and hybrid groups within radius_km, nearest first.
 
@@ -86,7 +68,7 @@ def near(queryset, lat, lng, radius_km):
     if has_earthdistance():
         table = PeerGroup._meta.db_table
         point = f'll_to_earth("{table}"."public_latitude", "{table}"."public_longitude")'
-        within = queryset.annotate(distance_km=haversine_km(lat, lng)).filter(distance_km__lte=radius_km)
+        within = queryset.annotate(distance_km=geo.distance_km_sql(lat, lng)).filter(distance_km__lte=radius_km)
         page = within.annotate(
             knn=RawSQL(f"{point} <-> ll_to_earth(%s, %s)", (lat, lng), output_field=FloatField())
         ).order_by("knn")
@@ -94,14 +76,8 @@ def near(queryset, lat, lng, radius_km):
             where=[f"earth_box(ll_to_earth(%s, %s), %s) @> {point}"], params=[lat, lng, radius_km * 1010]
         )
         return page, count
-    (lat_lo, lat_hi), (lng_lo, lng_hi) = bounding_box(lat, lng, radius_km)
-    queryset = queryset.filter(public_latitude__range=(lat_lo, lat_hi))
-    if lng_lo < -180 or lng_hi > 180:  # the box crosses the antimeridian
-        west, east = ((lng_lo + 540) % 360) - 180, ((lng_hi + 540) % 360) - 180
-        queryset = queryset.filter(Q(public_longitude__gte=west) | Q(public_longitude__lte=east))
-    else:
-        queryset = queryset.filter(public_longitude__range=(lng_lo, lng_hi))
-    within = queryset.annotate(distance_km=haversine_km(lat, lng)).filter(distance_km__lte=radius_km)
+    queryset = queryset.filter(geo.box_q(lat, lng, radius_km, fields=("public_latitude", "public_longitude")))
+    within = queryset.annotate(distance_km=geo.distance_km_sql(lat, lng)).filter(distance_km__lte=radius_km)
     return within.order_by("distance_km", "pk"), within
 
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from accounts.models import ContactMessage
 from groups.diffs import listing_changes
-from groups.models import FacilitatorInvitation, JoinRequest, ListingEvent, MeetingTime, PeerGroup, Report
-from groups.pin_map import pin_map
+from groups.maps import pin_map
+from groups.models import FacilitatorInvitation, JoinRequest, ListingEvent, MeetingTime, PeerGroup, Place, Report
 from tests.conftest import make_group, make_user
 from tests.groups.forms import listing_data
 
@@ -262,12 +262,25 @@ def test_the_pin_map_is_drawn_offline_around_the_pin(client, facilitator, group)
     assert "The pin is at 40.81160, -73.95500." in text(client.get(reverse("group_edit", args=[group.slug])))
 
 
-def test_the_pin_map_projects_places_around_the_pin():
-    drawn = pin_map(51.5, -0.12, places=[("Near", 51.505, -0.12), ("Far", 52.5, -0.12)])
-    assert [p.name for p in drawn.places] == ["Near"]
-    near = drawn.places[0]
-    assert near.x == 320.0 and near.y < 180  # straight north of the pin, above it
-    assert 1 / drawn.degrees_per_unit_lat == pytest.approx(640 / 4 * 111.32)
+def test_the_pin_map_projects_places_around_the_pin(db):
+    for geonameid, name, latitude in [(1, "Near", 51.505), (2, "Far", 52.5)]:
+        Place.objects.create(
+            geonameid=geonameid,
+            name=name,
+            search_name=name.lower(),
+            country_code="GB",
+            latitude=latitude,
+            longitude=-0.12,
+            population=50_000,
+            time_zone="Europe/London",
+        )
+    drawn = pin_map(51.5, -0.12)
+    assert drawn.towns == ["Near"]  # 111 km north is far outside a map 4 km across
+    # 0.005 degrees of latitude is 556 m; the map is 640 units for 4 km, 160 a km: 89 units above the pin
+    dot = re.search(r'<g class="svg-map__town"><circle cx="([\d.]+)" cy="([\d.]+)"', drawn.html)
+    assert float(dot.group(1)) == 320.0 and float(dot.group(2)) == pytest.approx(180 - 89, abs=1)
+    # and back: a click 90 units north of the pin is 562 m north of it, 0.00506 degrees
+    assert 90 * drawn.degrees_per_unit_lat == pytest.approx(0.5625 / 111.2, rel=0.001)
     assert pin_map(None, None) is None
 
 

@@ -312,7 +312,7 @@ def test_a_pin_map_shows_one_pin_where_the_listing_says_and_the_towns_around(db)
     pin = maps.pin_map(latitude=53.8, longitude=-1.55, title="Where your group's pin is")
     assert len(pin.markers) == 1
     _number, _name, _url, x, y = pin.markers[0]
-    assert (x, y) == (maps.WIDTH / 2, maps.HEIGHT / 2)  # the pin is the middle of its map
+    assert (x, y) == (320, 180)  # the pin is the middle of its map, 640 by 360
     assert pin.towns == ["Leeds"]
     assert "<title id=" in pin.html and "Where your group" in pin.html
     assert "href=" not in pin.html  # nothing to follow: it is the facilitator's own pin

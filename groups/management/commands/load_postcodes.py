@@ -23,6 +23,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from groups import geo
 from groups.models import Place, PostalCode
 
 from .load_places import ProgressBar
@@ -175,13 +176,14 @@ class Towns:
         return int(math.floor(latitude / self.CELL)), int(math.floor(longitude / self.CELL))
 
     def around(self, latitude, longitude, within_km):
-        reach = int(math.ceil(within_km / 111.2 / self.CELL / max(math.cos(math.radians(latitude)), 0.2))) + 1
+        shrink = max(math.cos(math.radians(latitude)), 0.2)
+        reach = int(math.ceil(within_km / geo.KM_PER_DEGREE / self.CELL / shrink)) + 1
         row, column = self._cell(latitude, longitude)
         found = []
         for d_row in range(-reach, reach + 1):
             for d_column in range(-reach, reach + 1):
                 for name, lat, lng, population in self.grid.get((row + d_row, column + d_column), ()):
-                    distance = distance_km(latitude, longitude, lat, lng)
+                    distance = geo.distance_km(latitude, longitude, lat, lng)
                     if distance <= within_km:
                         found.append((distance, population, name))
         return found
@@ -207,12 +209,3 @@ class Towns:
         if close:
             return min(close)[2]
         return post_town or (min(found)[2] if found else "")
-
-
-def distance_km(lat1, lng1, lat2, lng2):
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    a = (
-        math.sin((phi2 - phi1) / 2) ** 2
-        + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(lng2 - lng1) / 2) ** 2
-    )
-    return 2 * 6371.0 * math.asin(math.sqrt(min(a, 1.0)))
