@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from lessons.jsonld import as_script  # noqa: F401 - used by the views through this module
+from dbtselfhelp.jsonld import as_script  # noqa: F401 - re-exported: views/listing.py imports it from here
 
 from .models import MeetingTime, PeerGroup
 

@@ -26,8 +26,8 @@ from django.utils.html import format_html, strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from dbtselfhelp.markdown import render_markdown
 from dbtselfhelp.zones import zone_name
-from lessons.markdown import render_markdown
 
 from .geocoding import _country_codes, normalise
 from .models import Place

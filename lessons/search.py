@@ -22,9 +22,11 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Prefetch
 
+from dbtselfhelp.pages import get_page
+
 from . import crisis
+from .content_files import CONTENT_DIR
 from .models import Lesson, Skill
-from .pages import CONTENT_DIR, get_page
 from .translations import language_base
 
 MAX_QUERY = 100

@@ -1,8 +1,6 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,28 +10,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dbtselfhelp.access import moderator_required, verified_member_required
+from dbtselfhelp.jsonld import as_script
+from dbtselfhelp.markdown import render_site_content
 from dbtselfhelp.ratelimits import rate_limited
 
 from . import crisis
 from . import search as lesson_search
 from .forms import TestimonialForm
-from .jsonld import article_jsonld, as_script
-from .markdown import render_site_content
+from .jsonld import article_jsonld
 from .models import Lesson, Skill, SkillModule, Testimonial
-from .pages import get_page
-from .translations import language_base
-
-INFORMATION_PAGES = (
-    "about",
-    "privacy",
-    "terms",
-    "crisis",
-    "what-is-dbt",
-    "skills-defined",
-    "instant-mindfulness",
-    "everyday-dbt",
-    "links",
-)
 
 
 def crisis_lines_for(request):
@@ -42,13 +27,6 @@ def crisis_lines_for(request):
     places = [found] if found else [row for code, row in crisis.lines_table().items() if code != "IE"]
     return [{"where": where, "lines": [(line, crisis.links(line)) for line in lines], "emergency": emergency}
             for lines, where, emergency in places]  # fmt: skip
-
-
-def information_page(request, slug):
-    page = get_page(slug, language_base()) if slug in INFORMATION_PAGES else None
-    if page is None:
-        raise Http404
-    return render(request, "lessons/page.html", {"page": page, "body": render_site_content(page.body)})
 
 
 def _visible_lessons(request):
@@ -188,13 +166,3 @@ class LessonFeed(Feed):
 
     def item_categories(self, item):
         return [item.module.name]
-
-
-def robots_txt(request):
-    sitemap = request.build_absolute_uri(reverse("sitemap"))
-    lines = ["User-agent: *"]
-    private = ("/account/", "/accounts/", "/moderation/", "/admin/", "/groups/manage/")
-    prefixes = [""] + [f"/{code}" for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
-    lines += [f"Disallow: {prefix}{path}" for prefix in prefixes for path in private]
-    lines += [f"Sitemap: {sitemap}", ""]
-    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
