@@ -4,7 +4,7 @@ translator finds everything to translate in one folder."""
 
 from functools import cache
 
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from lessons.content_files import CONTENT_DIR, ContentFile, parse_content_file
@@ -40,7 +40,7 @@ def get_page(slug: str, language: str = "en") -> ContentFile | None:
     return None
 
 
-def information_page(request, slug):
+def information_page(request: HttpRequest, slug: str) -> HttpResponse:
     page = get_page(slug, language_base()) if slug in INFORMATION_PAGES else None
     if page is None:
         raise Http404

@@ -50,8 +50,11 @@ def _nearest_town(lat, lng):
     places = Place.objects.filter(
         latitude__range=(lat - box, lat + box), longitude__range=(lng - box, lng + box), population__gte=5000
     ).order_by("-population")[:40]
-    best = min(places, key=lambda p: (p.latitude - lat) ** 2 + ((p.longitude - lng) * math.cos(math.radians(lat))) ** 2,
-               default=None)  # fmt: skip
+    best = min(
+        places,
+        key=lambda p: (p.latitude - lat) ** 2 + ((p.longitude - lng) * math.cos(math.radians(lat))) ** 2,
+        default=None,
+    )
     return best.label if best else ""
 
 
@@ -83,21 +86,38 @@ def waiting_request_create(*, user, email, latitude, longitude, radius_km, forma
     lat, lng = cell.centre
     with transaction.atomic():
         if not member:
-            recent = WaitingRequest.objects.for_address(email).filter(
-                confirmed_at__isnull=True, created_at__gte=now - timedelta(days=1)
-            ).first()  # fmt: skip
+            recent = (
+                WaitingRequest.objects.for_address(email)
+                .filter(confirmed_at__isnull=True, created_at__gte=now - timedelta(days=1))
+                .first()
+            )
             if recent is not None:
                 return recent  # no second confirmation e-mail today: the first link still works
         request = WaitingRequest.objects.create(
-            user=user if member else None, email=email, cell_latitude=lat, cell_longitude=lng, cell_key=cell.key,
-            area_key=cell_for(lat, lng, size_km=area_size_km()).key, place_label=_nearest_town(lat, lng),
-            radius_km=radius_km, format=format, language=language or "", created_at=now, expires_at=now + LIFETIME,
-            confirmed_at=now if member else None, email_language=current_language(),
-        )  # fmt: skip
+            user=user if member else None,
+            email=email,
+            cell_latitude=lat,
+            cell_longitude=lng,
+            cell_key=cell.key,
+            area_key=cell_for(lat, lng, size_km=area_size_km()).key,
+            place_label=_nearest_town(lat, lng),
+            radius_km=radius_km,
+            format=format,
+            language=language or "",
+            created_at=now,
+            expires_at=now + LIFETIME,
+            confirmed_at=now if member else None,
+            email_language=current_language(),
+        )
         if not member:
             confirm = settings.SITE_URL + reverse("waiting_confirm", args=[request.confirm_token])
-            send_templated_email(template="waiting_confirm", to=[email], context=_context(request, confirm_url=confirm),
-                                 headers=_unsubscribe_headers(request), language=request.email_language)  # fmt: skip
+            send_templated_email(
+                template="waiting_confirm",
+                to=[email],
+                context=_context(request, confirm_url=confirm),
+                headers=_unsubscribe_headers(request),
+                language=request.email_language,
+            )
     return request
 
 
@@ -147,8 +167,12 @@ def matching_requests(group, now):
     language = Q(language="") | Q(language=group.language)
     found = WaitingRequest.objects.none()
     if group.meets_in_person and group.public_latitude is not None:
-        near = near_point(active.exclude(format=WaitingRequest.Format.ONLINE), group.public_latitude,
-                          group.public_longitude, MAX_RADIUS_KM).filter(distance_km__lte=F("radius_km"))  # fmt: skip
+        near = near_point(
+            active.exclude(format=WaitingRequest.Format.ONLINE),
+            group.public_latitude,
+            group.public_longitude,
+            MAX_RADIUS_KM,
+        ).filter(distance_km__lte=F("radius_km"))
         found = found | WaitingRequest.objects.filter(pk__in=near.filter(language).values("pk"))
     if group.meets_online:
         online = active.exclude(format=WaitingRequest.Format.IN_PERSON).filter(language=group.language)
@@ -169,13 +193,21 @@ def waiting_hint(group, now):
     if group is None or group.pk is None or group.status == PeerGroup.Status.PUBLISHED:
         return None
     if group.meets_in_person and group.public_latitude is not None:
-        count = waiting_count_near(latitude=group.public_latitude, longitude=group.public_longitude,
-                                   radius_km=HINT_RADIUS_MI * 1.609344, now=now)  # fmt: skip
+        count = waiting_count_near(
+            latitude=group.public_latitude,
+            longitude=group.public_longitude,
+            radius_km=HINT_RADIUS_MI * 1.609344,
+            now=now,
+        )
         shown = rounded_count(count)
         return {"count": shown, "radius": HINT_RADIUS_MI, "units": "mi"} if shown else None
     if group.meets_online:
-        count = WaitingRequest.objects.active(now).exclude(format=WaitingRequest.Format.IN_PERSON).filter(
-            language=group.language).count()  # fmt: skip
+        count = (
+            WaitingRequest.objects.active(now)
+            .exclude(format=WaitingRequest.Format.IN_PERSON)
+            .filter(language=group.language)
+            .count()
+        )
         shown = rounded_count(count)
         return {"count": shown, "online": True} if shown else None
     return None
@@ -203,14 +235,23 @@ def demand_by_area(*, now):
 
 def _demand_by_area(now):
     rows = (
-        WaitingRequest.objects.active(now).values("area_key").annotate(n=Count("pk")).filter(
-            n__gte=settings.WAITING_MIN_SHOWN).order_by("-n", "area_key")
-    )  # fmt: skip
+        WaitingRequest.objects.active(now)
+        .values("area_key")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=settings.WAITING_MIN_SHOWN)
+        .order_by("-n", "area_key")
+    )
     areas = []
     for row in rows:
         centre = cell_from_key(row["area_key"]).centre
-        areas.append({"key": row["area_key"], "count": rounded_count(row["n"]), "centre": centre,
-                      "label": _nearest_town(*centre)})  # fmt: skip
+        areas.append(
+            {
+                "key": row["area_key"],
+                "count": rounded_count(row["n"]),
+                "centre": centre,
+                "label": _nearest_town(*centre),
+            }
+        )
     return areas
 
 
@@ -262,8 +303,11 @@ def _alert_batch(group, requests, reason, now):
             alerts = WaitingAlert.objects.bulk_create(
                 [WaitingAlert(request=r, group=group, reason=reason, created_at=now) for r in fresh]
             )
-            due = [(r, a) for r, a in zip(fresh, alerts, strict=True)
-                   if not (r.last_alert_at and r.last_alert_at > now - DIGEST_EVERY)]  # fmt: skip
+            due = [
+                (r, a)
+                for r, a in zip(fresh, alerts, strict=True)
+                if not (r.last_alert_at and r.last_alert_at > now - DIGEST_EVERY)
+            ]
             for request, alert in due:
                 alert.group = group
                 _queue_alert_email(request, [alert])
@@ -288,11 +332,17 @@ def _alert_one(group, request, reason, now):
 
 
 def _queue_alert_email(request, alerts):
-    groups = [{"group": a.group, "url": settings.SITE_URL + a.group.get_absolute_url(), "reason": a.reason}
-              for a in alerts]  # fmt: skip
+    groups = [
+        {"group": a.group, "url": settings.SITE_URL + a.group.get_absolute_url(), "reason": a.reason} for a in alerts
+    ]
     template = "waiting_alert" if len(alerts) == 1 else "waiting_digest"
-    send_templated_email(template=template, to=[request.email], context=_context(request, groups=groups),
-                         headers=_unsubscribe_headers(request), language=request.email_language)  # fmt: skip
+    send_templated_email(
+        template=template,
+        to=[request.email],
+        context=_context(request, groups=groups),
+        headers=_unsubscribe_headers(request),
+        language=request.email_language,
+    )
 
 
 def _send_alert_email(request, alerts, now):
@@ -303,9 +353,12 @@ def _send_alert_email(request, alerts, now):
 
 def send_digests(*, now):
     """One e-mail to each person whose alerts waited for a week since their last one."""
-    due = WaitingRequest.objects.active(now).filter(alerts__sent_at__isnull=True).filter(
-        Q(last_alert_at__isnull=True) | Q(last_alert_at__lte=now - DIGEST_EVERY)
-    ).distinct()  # fmt: skip
+    due = (
+        WaitingRequest.objects.active(now)
+        .filter(alerts__sent_at__isnull=True)
+        .filter(Q(last_alert_at__isnull=True) | Q(last_alert_at__lte=now - DIGEST_EVERY))
+        .distinct()
+    )
     count = 0
     for request in due.iterator(chunk_size=500):
         with transaction.atomic():
@@ -322,17 +375,22 @@ def sweep_waiting(*, now):
     ends, end requests after a year, and send the digests that are due."""
     erased, _ = WaitingRequest.objects.filter(
         confirmed_at__isnull=True, created_at__lt=now - timedelta(hours=CONFIRM_HOURS)
-    ).delete()  # fmt: skip
+    ).delete()
     reminded = 0
-    for request in WaitingRequest.objects.active(now).filter(reminded_at__isnull=True,
-                                                             expires_at__lte=now + REMIND_BEFORE):  # fmt: skip
+    for request in WaitingRequest.objects.active(now).filter(
+        reminded_at__isnull=True, expires_at__lte=now + REMIND_BEFORE
+    ):
         with transaction.atomic():
             request.reminded_at = now
             request.save(update_fields=["reminded_at"])
             renew = settings.SITE_URL + reverse("waiting_renew", args=[request.unsubscribe_token])
-            send_templated_email(template="waiting_reminder", to=[request.email],
-                                 context=_context(request, renew_url=renew, ends=request.expires_at),
-                                 headers=_unsubscribe_headers(request), language=request.email_language)  # fmt: skip
+            send_templated_email(
+                template="waiting_reminder",
+                to=[request.email],
+                context=_context(request, renew_url=renew, ends=request.expires_at),
+                headers=_unsubscribe_headers(request),
+                language=request.email_language,
+            )
             reminded += 1
     expired = WaitingRequest.objects.filter(ended_at__isnull=True, confirmed_at__isnull=False, expires_at__lte=now)
     ended = expired.update(ended_at=now, ended_reason=WaitingRequest.Ended.EXPIRED)

@@ -19,10 +19,29 @@ from . import geo
 LOCATION_FIELDS = ("venue", "address", "postal_code", "latitude", "longitude")
 # Shown first, in the order of the form; anything else after them.
 ORDER = [
-    "name", "description", "format", "language", "module", "audiences", "schedule", "time_zone",
-    "location_privacy", "venue", "address", "town", "region", "postal_code", "country", "pin", "meeting_url",
-    "accepting_new_members", "capacity", "contact_name", "wheelchair_accessible", "accessibility_notes",
-]  # fmt: skip
+    "name",
+    "description",
+    "format",
+    "language",
+    "module",
+    "audiences",
+    "schedule",
+    "time_zone",
+    "location_privacy",
+    "venue",
+    "address",
+    "town",
+    "region",
+    "postal_code",
+    "country",
+    "pin",
+    "meeting_url",
+    "accepting_new_members",
+    "capacity",
+    "contact_name",
+    "wheelchair_accessible",
+    "accessibility_notes",
+]
 
 
 @dataclass(frozen=True)

@@ -25,11 +25,29 @@ class GroupForm(forms.ModelForm):
     class Meta:
         model = PeerGroup
         fields = [
-            "name", "description", "format", "language", "module", "audiences",
-            "accessibility_notes", "wheelchair_accessible", "capacity", "accepting_new_members", "contact_name",
-            "location_privacy", "venue", "address", "town", "region", "postal_code", "country",
-            "latitude", "longitude", "meeting_url", "time_zone",
-        ]  # fmt: skip
+            "name",
+            "description",
+            "format",
+            "language",
+            "module",
+            "audiences",
+            "accessibility_notes",
+            "wheelchair_accessible",
+            "capacity",
+            "accepting_new_members",
+            "contact_name",
+            "location_privacy",
+            "venue",
+            "address",
+            "town",
+            "region",
+            "postal_code",
+            "country",
+            "latitude",
+            "longitude",
+            "meeting_url",
+            "time_zone",
+        ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
             "accessibility_notes": forms.Textarea(attrs={"rows": 3}),
@@ -278,8 +296,9 @@ class WaitingRequestForm(forms.Form):
     longitude = forms.FloatField(min_value=-180, max_value=180, widget=forms.HiddenInput)
     radius = forms.TypedChoiceField(label=_("Within"), choices=RADII, coerce=int, initial=25)
     units = forms.ChoiceField(label=_("Units"), choices=[("mi", _("miles")), ("km", _("km"))], initial="mi")
-    format = forms.ChoiceField(label=_("Kind of group"), choices=WaitingRequest.Format.choices,
-                               initial=WaitingRequest.Format.EITHER)  # fmt: skip
+    format = forms.ChoiceField(
+        label=_("Kind of group"), choices=WaitingRequest.Format.choices, initial=WaitingRequest.Format.EITHER
+    )
     language = forms.ChoiceField(label=_("Language"), choices=[("", _("Any language"))] + LANGUAGES, required=False)
     email = forms.EmailField(label=_("Your e-mail address"), required=False, max_length=254)
     website = forms.CharField(required=False, label=_("Leave this empty"))

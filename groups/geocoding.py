@@ -508,8 +508,9 @@ def _told_apart(locations):
         if counts[location.label] > 1:
             town = _biggest_town_near(location)
             if town:
-                location = replace(location, label=gettext("%(place)s (near %(town)s)") % {
-                    "place": location.label, "town": town})  # fmt: skip
+                location = replace(
+                    location, label=gettext("%(place)s (near %(town)s)") % {"place": location.label, "town": town}
+                )
         told.append(location)
     return told
 

@@ -117,9 +117,11 @@ def svg_map(
     if radius_km:
         rings, ring_labels = _rings(projection, radius_km, units)
         parts.extend(rings)
-    drawn, placed = [], []
+    drawn: list[tuple[str, str, str, float, float]] = []
+    placed: list[tuple[float, float]] = []
     for point in points:
-        x, y = _unstack(*_clamp(*projection.xy(point.latitude, point.longitude)), placed)
+        x, y = _clamp(*projection.xy(point.latitude, point.longitude))
+        x, y = _unstack(x, y, placed)
         x, y = _clamp(x, y)
         placed.append((x, y))
         drawn.append((point.number, point.name, point.url, x, y))
@@ -132,26 +134,50 @@ def svg_map(
         keep_clear.append((cx + 6, cy + 2, cx + 12 + 7 * len(short), cy + 20))
     labels = _towns(projection, keep_clear=keep_clear) if towns else []
     for name, x, y in labels:
-        parts.append(format_html(
-            '<g class="svg-map__town"><circle cx="{}" cy="{}" r="2.5"/><text x="{}" y="{}">{}</text></g>',
-            x, y, x + 5, y - 4, name,
-        ))  # fmt: skip
+        parts.append(
+            format_html(
+                '<g class="svg-map__town"><circle cx="{}" cy="{}" r="2.5"/><text x="{}" y="{}">{}</text></g>',
+                x,
+                y,
+                x + 5,
+                y - 4,
+                name,
+            )
+        )
     if show_centre:
-        parts.append(format_html(
-            '<g class="svg-map__centre"><title>{}</title><path d="M{} {}h16M{} {}v16"/><circle cx="{}" cy="{}" r="4"/>'
-            '<text x="{}" y="{}">{}</text></g>',
-            searched, cx - 8, cy, cx, cy - 8, cx, cy, cx + 8, cy + 17, short,
-        ))  # fmt: skip
+        parts.append(
+            format_html(
+                '<g class="svg-map__centre"><title>{}</title><path d="M{} {}h16M{} {}v16"/>'
+                '<circle cx="{}" cy="{}" r="4"/><text x="{}" y="{}">{}</text></g>',
+                searched,
+                cx - 8,
+                cy,
+                cx,
+                cy - 8,
+                cx,
+                cy,
+                cx + 8,
+                cy + 17,
+                short,
+            )
+        )
     for number, name, url, x, y in reversed(drawn):  # the first result on top
         marker = format_html(
             '<circle cx="{}" cy="{}" r="{}"/><text x="{}" y="{}">{}</text>',
-            x, y, MARKER_RADIUS, x, y + 4, number,
-        )  # fmt: skip
+            x,
+            y,
+            MARKER_RADIUS,
+            x,
+            y + 4,
+            number,
+        )
         name_text = f"{number}. {name}" if number else name
         if url:
-            parts.append(format_html(
-                '<a class="svg-map__marker" href="{}" tabindex="-1"><title>{}</title>{}</a>', url, name_text, marker
-            ))  # fmt: skip
+            parts.append(
+                format_html(
+                    '<a class="svg-map__marker" href="{}" tabindex="-1"><title>{}</title>{}</a>', url, name_text, marker
+                )
+            )
         else:
             parts.append(format_html('<g class="svg-map__marker"><title>{}</title>{}</g>', name_text, marker))
     digest = hashlib.sha256(repr((centre, title, [p.number for p in points])).encode()).hexdigest()[:8]
@@ -160,11 +186,23 @@ def svg_map(
         '<svg class="svg-map" viewBox="0 0 {} {}" width="100%" preserveAspectRatio="xMidYMid meet" '
         'aria-labelledby="{} {}" xmlns="http://www.w3.org/2000/svg"><title id="{}">{}</title>'
         '<desc id="{}">{}</desc><g aria-hidden="true">{}</g></svg>',
-        WIDTH, HEIGHT, title_id, desc_id, title_id, title, desc_id, description or title,
+        WIDTH,
+        HEIGHT,
+        title_id,
+        desc_id,
+        title_id,
+        title,
+        desc_id,
+        description or title,
         format_html_join("", "{}", ((part,) for part in parts)),
-    )  # fmt: skip
-    return Map(title=title, description=description, html=mark_safe(html), markers=drawn,
-               towns=[name for name, _x, _y in labels])  # fmt: skip
+    )
+    return Map(
+        title=title,
+        description=description,
+        html=mark_safe(html),
+        markers=drawn,
+        towns=[name for name, _x, _y in labels],
+    )
 
 
 def _clamp(x, y):
@@ -306,10 +344,15 @@ def _rings(projection, radius_km, units):
         label_y = round(cy + r * 0.7071 + 12, 1)
         if label_x < WIDTH - 30 and label_y < HEIGHT - 4:
             boxes.append((label_x, label_y - 12, label_x + 45, label_y + 2))
-            out.append(format_html(
-                '<text class="svg-map__ring-label" x="{}" y="{}">{} {}</text>',
-                label_x, label_y, floatformat(ring, -1), units,
-            ))  # fmt: skip
+            out.append(
+                format_html(
+                    '<text class="svg-map__ring-label" x="{}" y="{}">{} {}</text>',
+                    label_x,
+                    label_y,
+                    floatformat(ring, -1),
+                    units,
+                )
+            )
     return out, boxes
 
 

@@ -14,8 +14,16 @@ urlpatterns = [
     path("testimonials/", views.testimonial_list, name="testimonial_list"),
     path("testimonials/new/", views.testimonial_create, name="testimonial_create"),
     path("moderation/testimonials/", views.moderation_testimonials, name="moderation_testimonials"),
-    path("moderation/testimonials/<int:pk>/approve/", views.moderation_testimonial_decide, {"action": "approve"},
-         name="moderation_testimonial_approve"),
-    path("moderation/testimonials/<int:pk>/reject/", views.moderation_testimonial_decide, {"action": "reject"},
-         name="moderation_testimonial_reject"),
-]  # fmt: skip
+    path(
+        "moderation/testimonials/<int:pk>/approve/",
+        views.moderation_testimonial_decide,
+        {"action": "approve"},
+        name="moderation_testimonial_approve",
+    ),
+    path(
+        "moderation/testimonials/<int:pk>/reject/",
+        views.moderation_testimonial_decide,
+        {"action": "reject"},
+        name="moderation_testimonial_reject",
+    ),
+]

@@ -25,8 +25,10 @@ def crisis_lines_for(request):
     """The crisis lines to show first: the visitor's country's where it is known, else every country's."""
     found = crisis.lines_for(crisis.country_from_request(request))
     places = [found] if found else [row for code, row in crisis.lines_table().items() if code != "IE"]
-    return [{"where": where, "lines": [(line, crisis.links(line)) for line in lines], "emergency": emergency}
-            for lines, where, emergency in places]  # fmt: skip
+    return [
+        {"where": where, "lines": [(line, crisis.links(line)) for line in lines], "emergency": emergency}
+        for lines, where, emergency in places
+    ]
 
 
 def _visible_lessons(request):
@@ -43,8 +45,13 @@ def lesson_index(request):
             message = _("Type a word or two to search for, such as “wise mind” or “validation”.")
             return render(request, "lessons/search.html", {"q": raw[:100], "message": message}, status=400)
         results = lesson_search.search(query, raw=raw)
-        context = {"q": query, "lessons": results.lessons, "skills": results.skills, "needs": results.needs,
-                   "crisis": results.crisis}  # fmt: skip
+        context = {
+            "q": query,
+            "lessons": results.lessons,
+            "skills": results.skills,
+            "needs": results.needs,
+            "crisis": results.crisis,
+        }
         if results.crisis:
             context["crisis_lines"] = crisis_lines_for(request)
         return render(request, "lessons/search.html", context)

@@ -32,8 +32,9 @@ def test_a_diff_names_fields_by_label_with_human_values(group):
     group.meeting_url = "https://zoom.example.com/j/123"
     group.wheelchair_accessible = True
     group.save()
-    MeetingTime.objects.filter(group=group).update(recurrence="monthly", week_of_month=2, start=time(18, 30),
-                                                   end=time(20, 15))  # fmt: skip
+    MeetingTime.objects.filter(group=group).update(
+        recurrence="monthly", week_of_month=2, start=time(18, 30), end=time(20, 15)
+    )
     changes = {c.label: c for c in listing_changes(before, group.snapshot(), private_location=False)}
     assert changes["Format"].before == ["In person"]
     assert changes["Format"].after == ["Hybrid (in person and online)"]
@@ -66,13 +67,27 @@ def test_a_public_pin_move_says_how_far(group):
 
 def test_the_review_page_shows_the_diff_as_people_read_it(client, moderator, facilitator, group):
     client.force_login(facilitator)
-    data = listing_data(name=group.name, latitude=str(group.latitude), longitude=str(group.longitude),
-                        time_zone="America/New_York", venue=group.venue, address=group.address)  # fmt: skip
+    data = listing_data(
+        name=group.name,
+        latitude=str(group.latitude),
+        longitude=str(group.longitude),
+        time_zone="America/New_York",
+        venue=group.venue,
+        address=group.address,
+    )
     data.update({"group-format": "hybrid", "group-meeting_url": "https://meet.example.org/a"})
     meeting = group.meeting_times.get()
-    data.update({"meetings-INITIAL_FORMS": "1", "meetings-0-id": str(meeting.pk), "meetings-0-weekday": "1",
-                 "meetings-0-start": "18:30", "meetings-0-end": "20:15", "meetings-0-recurrence": "monthly",
-                 "meetings-0-week_of_month": "2"})  # fmt: skip
+    data.update(
+        {
+            "meetings-INITIAL_FORMS": "1",
+            "meetings-0-id": str(meeting.pk),
+            "meetings-0-weekday": "1",
+            "meetings-0-start": "18:30",
+            "meetings-0-end": "20:15",
+            "meetings-0-recurrence": "monthly",
+            "meetings-0-week_of_month": "2",
+        }
+    )
     assert client.post(reverse("group_edit", args=[group.slug]), data).status_code == 302
     client.force_login(moderator)
     page = text(client.get(reverse("moderation_group", args=[group.slug])))
@@ -126,8 +141,9 @@ def test_a_moderator_answers_a_report_by_asking_the_facilitators(client, moderat
     report = Report.objects.create(group=group, reporter=member, reason="wrong", text="The room moved")
     client.force_login(moderator)
     question = "Does the group still meet in Room 2?"
-    response = client.post(reverse("moderation_report_ask", args=[report.pk]), {f"ask-{report.pk}-question": question},
-                           follow=True)  # fmt: skip
+    response = client.post(
+        reverse("moderation_report_ask", args=[report.pk]), {f"ask-{report.pk}-question": question}, follow=True
+    )
     assert "Your question is sent to the facilitators of Harlem Skills Circle" in text(response)
     event = group.events.get(action=ListingEvent.Action.FACILITATORS_ASKED)
     assert (event.actor, event.note) == (moderator, question)
@@ -143,8 +159,9 @@ def test_a_moderator_answers_a_report_by_asking_the_facilitators(client, moderat
 def test_an_empty_question_sends_nothing(client, moderator, group, member):
     report = Report.objects.create(group=group, reporter=member, reason="wrong")
     client.force_login(moderator)
-    response = client.post(reverse("moderation_report_ask", args=[report.pk]), {f"ask-{report.pk}-question": " "},
-                           follow=True)  # fmt: skip
+    response = client.post(
+        reverse("moderation_report_ask", args=[report.pk]), {f"ask-{report.pk}-question": " "}, follow=True
+    )
     assert "Please write the question to send." in text(response)
     assert not group.events.filter(action="facilitators_asked").exists()
     assert not mail.outbox
@@ -204,8 +221,9 @@ def test_my_groups_shows_the_next_meeting_in_the_groups_zone(client, facilitator
 
 
 def test_listing_history_is_in_the_viewers_zone_or_the_groups(client, facilitator, group):
-    ListingEvent.objects.create(group=group, actor=facilitator, action="confirmed",
-                                created_at=datetime(2026, 11, 7, 23, 30, tzinfo=UTC))  # fmt: skip
+    ListingEvent.objects.create(
+        group=group, actor=facilitator, action="confirmed", created_at=datetime(2026, 11, 7, 23, 30, tzinfo=UTC)
+    )
     client.force_login(facilitator)
     page = text(client.get(group.get_absolute_url()))
     assert "Times in Eastern Time (America/New_York)." in page
@@ -221,17 +239,38 @@ def test_the_form_offers_blank_rows_for_several_meetings_without_script(client, 
     client.force_login(facilitator)
     body = client.get(reverse("group_edit", args=[group.slug])).content.decode()
     assert 'name="meetings-TOTAL_FORMS" value="4"' in body  # the saved one and three blank
-    data = listing_data(name=group.name, latitude=str(group.latitude), longitude=str(group.longitude),
-                        time_zone="America/New_York", venue=group.venue, address=group.address)  # fmt: skip
+    data = listing_data(
+        name=group.name,
+        latitude=str(group.latitude),
+        longitude=str(group.longitude),
+        time_zone="America/New_York",
+        venue=group.venue,
+        address=group.address,
+    )
     meeting = group.meeting_times.get()
-    data.update({"meetings-TOTAL_FORMS": "4", "meetings-INITIAL_FORMS": "1", "meetings-0-id": str(meeting.pk),
-                 "meetings-0-weekday": "1", "meetings-0-start": "19:00", "meetings-0-end": "20:30",
-                 "meetings-0-recurrence": "weekly"})  # fmt: skip
+    data.update(
+        {
+            "meetings-TOTAL_FORMS": "4",
+            "meetings-INITIAL_FORMS": "1",
+            "meetings-0-id": str(meeting.pk),
+            "meetings-0-weekday": "1",
+            "meetings-0-start": "19:00",
+            "meetings-0-end": "20:30",
+            "meetings-0-recurrence": "weekly",
+        }
+    )
     for i, day in ((1, "3"), (2, "5")):
-        data.update({f"meetings-{i}-weekday": day, f"meetings-{i}-start": "10:00", f"meetings-{i}-end": "11:00",
-                     f"meetings-{i}-recurrence": "weekly"})  # fmt: skip
-    data.update({"meetings-3-weekday": "", "meetings-3-start": "", "meetings-3-end": "",
-                 "meetings-3-recurrence": "weekly"})  # fmt: skip
+        data.update(
+            {
+                f"meetings-{i}-weekday": day,
+                f"meetings-{i}-start": "10:00",
+                f"meetings-{i}-end": "11:00",
+                f"meetings-{i}-recurrence": "weekly",
+            }
+        )
+    data.update(
+        {"meetings-3-weekday": "", "meetings-3-start": "", "meetings-3-end": "", "meetings-3-recurrence": "weekly"}
+    )
     assert client.post(reverse("group_edit", args=[group.slug]), data).status_code == 302
     assert sorted(group.meeting_times.values_list("weekday", flat=True)) == [1, 3, 5]
 
@@ -315,8 +354,10 @@ def test_the_calendar_address_has_a_copy_button(client, member, group):
 def test_someone_signed_out_can_report_a_listing(client, moderator, group):
     page = client.get(reverse("group_report", args=[group.slug]))
     assert page.status_code == 200 and "You do not need an account" in text(page)
-    response = client.post(reverse("group_report", args=[group.slug]),
-                           {"reason": "closed", "text": "The library says it stopped", "website": ""})  # fmt: skip
+    response = client.post(
+        reverse("group_report", args=[group.slug]),
+        {"reason": "closed", "text": "The library says it stopped", "website": ""},
+    )
     assert response.status_code == 302
     report = Report.objects.get()
     assert (report.reporter, report.reason, report.text) == (None, "closed", "The library says it stopped")
@@ -324,8 +365,10 @@ def test_someone_signed_out_can_report_a_listing(client, moderator, group):
 
 
 def test_a_robot_filling_the_hidden_field_is_thanked_and_nothing_is_kept(client, group):
-    response = client.post(reverse("group_report", args=[group.slug]),
-                           {"reason": "closed", "text": "spam", "website": "http://spam.example"})  # fmt: skip
+    response = client.post(
+        reverse("group_report", args=[group.slug]),
+        {"reason": "closed", "text": "spam", "website": "http://spam.example"},
+    )
     assert response.status_code == 302
     assert not Report.objects.exists()
 

@@ -103,8 +103,9 @@ def uk_rows(areas):
     if not sums:
         return []
     codes = sorted(sums)
-    longitudes, latitudes = convert_lonlat([sums[c][0] / sums[c][2] for c in codes],
-                                           [sums[c][1] / sums[c][2] for c in codes])  # fmt: skip
+    longitudes, latitudes = convert_lonlat(
+        [sums[c][0] / sums[c][2] for c in codes], [sums[c][1] / sums[c][2] for c in codes]
+    )
     points = dict(zip(codes, zip(latitudes.tolist(), longitudes.tolist(), strict=True), strict=True))
     towns = Towns("GB")
     post_towns = {row["code"]: row.get("localityName") or "" for row in package_rows("GB")}  # "LS": "Leeds"
@@ -118,8 +119,16 @@ def uk_rows(areas):
         district = code.split(" ")[0]
         latitude, longitude = points[code]
         kind = PostalCode.Kind.UK_SECTOR if " " in code else PostalCode.Kind.UK_DISTRICT
-        rows.append(PostalCode(country_code="GB", code=code, kind=kind, name=names.get(district, ""),
-                               latitude=round(latitude, 5), longitude=round(longitude, 5)))  # fmt: skip
+        rows.append(
+            PostalCode(
+                country_code="GB",
+                code=code,
+                kind=kind,
+                name=names.get(district, ""),
+                latitude=round(latitude, 5),
+                longitude=round(longitude, 5),
+            )
+        )
     return rows
 
 
@@ -138,9 +147,17 @@ def canada_rows():
         if not re.fullmatch(r"[A-Z]\d[A-Z]", code) or row.get("latitude") is None:
             continue
         name = re.sub(r"\s*\(.*$", "", row.get("localityName") or "").strip()  # "Downtown Toronto (CN Tower / …)"
-        rows.append(PostalCode(country_code="CA", code=code, kind=PostalCode.Kind.CA_FSA, name=name[:200],
-                               region_code=row.get("stateCode") or "", latitude=row["latitude"],
-                               longitude=row["longitude"]))  # fmt: skip
+        rows.append(
+            PostalCode(
+                country_code="CA",
+                code=code,
+                kind=PostalCode.Kind.CA_FSA,
+                name=name[:200],
+                region_code=row.get("stateCode") or "",
+                latitude=row["latitude"],
+                longitude=row["longitude"],
+            )
+        )
     return rows
 
 
@@ -155,9 +172,17 @@ def australia_rows():
         # The package names one locality of the code, sometimes a mail centre ("CITY DELIVERY CENTRE"):
         # the town people would name is the gazetteer's, when one is close.
         name = towns.nearest_name(latitude, longitude, within_km=5) or (row.get("localityName") or "").title()
-        rows.append(PostalCode(country_code="AU", code=code, kind=PostalCode.Kind.AU_POSTCODE, name=name[:200],
-                               region_code=row.get("stateCode") or "", latitude=latitude,
-                               longitude=longitude))  # fmt: skip
+        rows.append(
+            PostalCode(
+                country_code="AU",
+                code=code,
+                kind=PostalCode.Kind.AU_POSTCODE,
+                name=name[:200],
+                region_code=row.get("stateCode") or "",
+                latitude=latitude,
+                longitude=longitude,
+            )
+        )
     return rows
 
 
@@ -168,8 +193,9 @@ class Towns:
 
     def __init__(self, country):
         self.grid = defaultdict(list)
-        for row in Place.objects.filter(country_code=country).values_list("name", "latitude", "longitude",
-                                                                           "population"):  # fmt: skip
+        for row in Place.objects.filter(country_code=country).values_list(
+            "name", "latitude", "longitude", "population"
+        ):
             self.grid[self._cell(row[1], row[2])].append(row)
 
     def _cell(self, latitude, longitude):
