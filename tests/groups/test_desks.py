@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import ContactMessage
+from groups import maps
 from groups.diffs import listing_changes
 from groups.maps import pin_map
 from groups.models import FacilitatorInvitation, JoinRequest, ListingEvent, MeetingTime, PeerGroup, Place, Report
@@ -301,7 +302,8 @@ def test_the_pin_map_is_drawn_offline_around_the_pin(client, facilitator, group)
     assert "The pin is at 40.81160, -73.95500." in text(client.get(reverse("group_edit", args=[group.slug])))
 
 
-def test_the_pin_map_projects_places_around_the_pin(db):
+def test_the_pin_map_projects_places_around_the_pin(db, monkeypatch):
+    monkeypatch.setattr(maps._town_rows, "get", lambda key: None)  # the towns of this test, not a kept copy
     for geonameid, name, latitude in [(1, "Near", 51.505), (2, "Far", 52.5)]:
         Place.objects.create(
             geonameid=geonameid,
