@@ -25,9 +25,11 @@ TEST_CLOCK ?= 2031-03-09T12:00:00+00:00
 test-future: install-dev compile-messages
 	DJANGO_DEBUG=1 TEST_CLOCK=$(TEST_CLOCK) $(PY) -m pytest -m "not e2e and not faults" -q $(PYTEST_ARGS)
 
+# ruff for style, mypy (django-stubs) for the modules listed in pyproject.toml's [tool.mypy].
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	DJANGO_DEBUG=1 $(VENV)/bin/mypy
 
 fmt: install-dev
 	$(VENV)/bin/ruff check --fix .

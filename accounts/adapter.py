@@ -21,8 +21,13 @@ from . import lockout
 # allauth's e-mails whose address was typed by whoever made the request (rather than being the
 # signed-in person's own): each counts against EMAIL_LIMITS["account"], and past it is not sent.
 # The page says the same either way, as allauth's enumeration prevention already requires.
-TYPED_ADDRESS_TEMPLATES = {"email_confirmation", "email_confirmation_signup", "account_already_exists",
-                           "unknown_account", "password_reset_key"}  # fmt: skip
+TYPED_ADDRESS_TEMPLATES = {
+    "email_confirmation",
+    "email_confirmation_signup",
+    "account_already_exists",
+    "unknown_account",
+    "password_reset_key",
+}
 # Links allauth builds from the request's host in these two notes; ours come from SITE_URL. (In the
 # password reset e-mail, password_reset_url is the reset link itself: get_reset_password_from_key_url.)
 LINKS = {"signup_url": "account_signup", "password_reset_url": "account_reset_password"}
@@ -66,8 +71,9 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix, email, context):
         name = template_prefix.rsplit("/", 1)[-1]
-        if name in TYPED_ADDRESS_TEMPLATES and not allow_email("account", sender=sender_key(self.request),
-                                                                 recipient=email):  # fmt: skip
+        if name in TYPED_ADDRESS_TEMPLATES and not allow_email(
+            "account", sender=sender_key(self.request), recipient=email
+        ):
             return
         if name in NOTES:
             context = {**context, **{key: absolute_url(reverse(url)) for key, url in LINKS.items() if key in context}}

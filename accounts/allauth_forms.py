@@ -33,6 +33,6 @@ class AddEmailForm(AllauthAddEmailForm):
                 request,
                 messages.INFO,
                 CONFIRMATION_SENT,
-                {"email": self.cleaned_data["email"], "login": False, "signup": False},  # fmt: skip
+                {"email": self.cleaned_data["email"], "login": False, "signup": False},
             )
         return email_address

@@ -109,9 +109,17 @@ class ProfessionalForm(forms.ModelForm):
     class Meta:
         model = ProfessionalProfile
         fields = [
-            "public_name", "profession", "credentials", "licence_number", "licence_region", "organisation",
-            "website", "statement", "open_to_contact", "consent",
-        ]  # fmt: skip
+            "public_name",
+            "profession",
+            "credentials",
+            "licence_number",
+            "licence_region",
+            "organisation",
+            "website",
+            "statement",
+            "open_to_contact",
+            "consent",
+        ]
         widgets = {"statement": forms.Textarea(attrs={"rows": 5})}
 
     def clean(self):

@@ -62,14 +62,21 @@ def remember_device(request, response, user):
     tags.append(_tag(code_account(user)))
     kept = [tag for tag in known_accounts(request) if tag not in tags]
     value = signing.dumps((tags + kept)[: MAX_ACCOUNTS_PER_DEVICE * 3], salt=DEVICE_SALT)
-    response.set_cookie(DEVICE_COOKIE, value, max_age=DEVICE_DAYS * 86400, httponly=True,
-                        secure=settings.SESSION_COOKIE_SECURE, samesite="Lax")  # fmt: skip
+    response.set_cookie(
+        DEVICE_COOKIE,
+        value,
+        max_age=DEVICE_DAYS * 86400,
+        httponly=True,
+        secure=settings.SESSION_COOKIE_SECURE,
+        samesite="Lax",
+    )
 
 
 def spend_attempt(request, account):
     """Count one attempt against the budgets; a usage to roll back on success, or None when over one."""
-    pair = ratelimit.consume(request, app="allauth.account", action="login_failed_pair",
-                             key=f"{account}|{ratelimit.get_ip(request)}")  # fmt: skip
+    pair = ratelimit.consume(
+        request, app="allauth.account", action="login_failed_pair", key=f"{account}|{ratelimit.get_ip(request)}"
+    )
     if pair is None:
         return None
     if is_known_device(request, account):

@@ -154,8 +154,19 @@ def run_wrk(args, plan, seconds):
     url = f"http://127.0.0.1:{args.port}"
 
     def wrk(page, connections):
-        command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(LUA), url, "--",
-                   str(args.files[page])]  # fmt: skip
+        command = [
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(LUA),
+            url,
+            "--",
+            str(args.files[page]),
+        ]
         return subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
 
     processes = {page: wrk(page, connections) for page, connections in plan.items()}
@@ -180,8 +191,12 @@ def run_wrk(args, plan, seconds):
 
 
 def table(title, results):
-    lines = [f"**{title}**", "", "| page | connections | requests | req/s | p50 ms | p95 ms | p99 ms | errors |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]  # fmt: skip
+    lines = [
+        f"**{title}**",
+        "",
+        "| page | connections | requests | req/s | p50 ms | p95 ms | p99 ms | errors |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for page, r in results.items():
         lines.append(
             f"| {page} | {r['connections']} | {r['requests']:,} | {r['rps']:.1f} | {r['p50_ms']:.1f} | "
@@ -225,8 +240,10 @@ def main():
     print(table(f"Ceilings, each page alone with {args.connections} connections, {args.ceiling_duration} s", ceilings))
     print()
     print(f"Search throughput / group page throughput: {ratio:.2f} (goal: at least {SEARCH_GOAL:.2f})")
-    print(f"Search / /healthz: {ceilings['search']['rps'] / ceilings['healthz']['rps']:.2f}; "
-          f"group page / /healthz: {ceilings['group page']['rps'] / ceilings['healthz']['rps']:.2f}")  # fmt: skip
+    print(
+        f"Search / /healthz: {ceilings['search']['rps'] / ceilings['healthz']['rps']:.2f}; "
+        f"group page / /healthz: {ceilings['group page']['rps'] / ceilings['healthz']['rps']:.2f}"
+    )
     errors = sum(r["errors"] for r in [*mix.values(), *ceilings.values()])
     print(f"Errors: {errors}")
     out = Path(args.out)

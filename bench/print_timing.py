@@ -30,5 +30,7 @@ for path in paths:
         start = time.perf_counter()
         response = client.get(path)
         times.append((time.perf_counter() - start) * 1000)
-    print(f"{path:60} {response.status_code} median {statistics.median(times):7.1f} ms  "
-          f"slowest {max(times):7.1f} ms  {len(response.content):,} bytes")  # fmt: skip
+    print(
+        f"{path:60} {response.status_code} median {statistics.median(times):7.1f} ms  "
+        f"slowest {max(times):7.1f} ms  {len(response.content):,} bytes"
+    )

@@ -110,8 +110,15 @@ def send_templated_email(*, template, to, context=None, reply_to=None, headers=N
             with translation.override(reader_language):
                 subject, body, html = _render(template, localized)
             for address in addresses:
-                queue_email(to=address, subject=f"[{settings.SITE_NAME}] {subject}", body=body, html=html,
-                            reply_to=reply_to[0] if reply_to else "", template=template, headers=headers)  # fmt: skip
+                queue_email(
+                    to=address,
+                    subject=f"[{settings.SITE_NAME}] {subject}",
+                    body=body,
+                    html=html,
+                    reply_to=reply_to[0] if reply_to else "",
+                    template=template,
+                    headers=headers,
+                )
 
 
 def _render(template, context):
@@ -173,8 +180,9 @@ def _queued_in_database():
 def queue_email(*, to, subject, body, html="", reply_to="", template="", headers=None):
     """Keep one message in the outbox with the caller's transaction, and its first attempt: a task saved in
     the same transaction for the worker, or (immediate backend) a call once the transaction commits."""
-    email = email_queue(to=to, subject=subject, body=body, html=html, reply_to=reply_to, template=template,
-                        headers=headers)  # fmt: skip
+    email = email_queue(
+        to=to, subject=subject, body=body, html=html, reply_to=reply_to, template=template, headers=headers
+    )
     if _queued_in_database():
         deliver_email.enqueue(email.pk)
     else:

@@ -106,8 +106,14 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 
 # Offline maintenance commands sign nothing and serve nothing, so they run without production
 # secrets (e.g. `manage.py makemigrations --check` in a hook). Anything that serves fails loudly.
-OFFLINE_COMMANDS = {"makemigrations", "showmigrations", "sqlmigrate", "collectstatic", "makemessages",
-                    "compilemessages"}  # fmt: skip
+OFFLINE_COMMANDS = {
+    "makemigrations",
+    "showmigrations",
+    "sqlmigrate",
+    "collectstatic",
+    "makemessages",
+    "compilemessages",
+}
 _offline = len(sys.argv) > 1 and Path(sys.argv[0]).name == "manage.py" and sys.argv[1] in OFFLINE_COMMANDS
 
 SECRET_KEY = env("SECRET_KEY")

@@ -3,9 +3,9 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from dbtselfhelp.pages import INFORMATION_PAGES, url_name
 from groups.models import PeerGroup
 from lessons.models import Lesson, Skill, SkillModule
-from lessons.views import INFORMATION_PAGES
 
 
 class Sitemap(Sitemap):
@@ -40,8 +40,8 @@ class ModuleSitemap(Sitemap):
 
 class PageSitemap(Sitemap):
     def items(self):
-        return ["home", "group_list", "lesson_index", "skill_list", "testimonial_list", "professional_list",
-                *[f"page_{slug.replace('-', '_')}" for slug in INFORMATION_PAGES]]  # fmt: skip
+        pages = ["home", "group_list", "lesson_index", "skill_list", "testimonial_list", "professional_list"]
+        return [*pages, *(url_name(slug) for slug in INFORMATION_PAGES)]
 
     def location(self, item):
         return reverse(item)

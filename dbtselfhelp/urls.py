@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from accounts.views.language import set_language
 from groups.urls import data_urlpatterns as groups_data_urlpatterns
 
-from . import views
+from . import pages, views
 from .sitemaps import SITEMAPS
 
 # The admin's own login form would skip allauth's second factor: sign in through allauth.
@@ -51,6 +51,11 @@ urlpatterns += i18n_patterns(
     path("groups/", include("groups.urls")),
     path("moderation/", include("groups.moderation_urls")),
     path("", include("accounts.urls_site")),
+    *[
+        path(f"{slug}/", pages.information_page, {"slug": slug}, name=pages.url_name(slug))
+        for slug in pages.INFORMATION_PAGES
+    ],
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     path("", include("lessons.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

@@ -48,8 +48,12 @@ class Worker(DatabaseWorker):
         self.unavailable_since = None
 
     def run(self):
-        logger.info("Worker %s started: queues %s, sweep every %s s", self.worker_id, ",".join(self.queue_names),
-                    self.sweep_seconds)  # fmt: skip
+        logger.info(
+            "Worker %s started: queues %s, sweep every %s s",
+            self.worker_id,
+            ",".join(self.queue_names),
+            self.sweep_seconds,
+        )
         while self.running:
             close_old_connections()
             try:
@@ -94,8 +98,13 @@ class Worker(DatabaseWorker):
         finally:
             self.running_task = False
         if any(counts.values()) or deleted:
-            logger.info("Sweep: e-mail sent %s, failed %s, given up %s; %s old message(s) deleted",
-                        counts["sent"], counts["failed"], counts["given_up"], deleted)  # fmt: skip
+            logger.info(
+                "Sweep: e-mail sent %s, failed %s, given up %s; %s old message(s) deleted",
+                counts["sent"],
+                counts["failed"],
+                counts["given_up"],
+                deleted,
+            )
         self.next_sweep = time.monotonic() + self.sweep_seconds
 
     def wait_for_database(self, error):
@@ -110,7 +119,8 @@ class Worker(DatabaseWorker):
 
     def database_is_back(self):
         if self.unavailable_since is not None:
-            logger.warning("The database is back after %.1f s; the worker goes on",
-                           time.monotonic() - self.unavailable_since)  # fmt: skip
+            logger.warning(
+                "The database is back after %.1f s; the worker goes on", time.monotonic() - self.unavailable_since
+            )
             self.unavailable_since = None
         self.pause = FIRST_PAUSE

@@ -6,12 +6,14 @@ zone1970.tab, so deprecated aliases ("US/Pacific", "GB") are never offered, thou
 still works."""
 
 import zoneinfo
-from datetime import datetime
+from datetime import datetime, timedelta, tzinfo
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import get_timezone, get_timezone_name
+from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -26,14 +28,14 @@ COMMON_ZONES = [
 
 
 @cache
-def canonical_zones():
+def canonical_zones() -> list[str]:
     """Every current zone in the tzdata release, by name: no backward-compatible aliases."""
     table = resources.files("tzdata.zoneinfo").joinpath("zone1970.tab").read_text(encoding="utf-8")
     names = {line.split("\t")[2] for line in table.splitlines() if line and not line.startswith("#")}
     return sorted(names | {"UTC"})
 
 
-def is_zone(name):
+def is_zone(name: str) -> bool:
     try:
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
@@ -63,26 +65,26 @@ def _name(zone, locale_name):
         return zone.replace("_", " ")
 
 
-def zone_name(zone):
+def zone_name(zone: str | tzinfo | None) -> str:
     """'America/Los_Angeles' as people say it in the current language: 'Pacific Time'."""
     if not zone:
         return ""
     return _name(str(zone), str(_locale()))
 
 
-def city(zone):
+def city(zone: str | tzinfo) -> str:
     return str(zone).rsplit("/", 1)[-1].replace("_", " ")
 
 
-def utc_offset_label(zone, now):
-    offset = now.astimezone(zoneinfo.ZoneInfo(zone)).utcoffset()
+def utc_offset_label(zone: str, now: datetime) -> str:
+    offset = now.astimezone(zoneinfo.ZoneInfo(zone)).utcoffset() or timedelta(0)
     minutes = int(offset.total_seconds() // 60)
     sign = "+" if minutes >= 0 else "−"
     hours, rest = divmod(abs(minutes), 60)
     return f"UTC{sign}{hours}" + (f":{rest:02}" if rest else "")
 
 
-def zone_choices(*, now=None, current="", empty_label=None):
+def zone_choices(*, now: datetime | None = None, current: str = "", empty_label: str | None = None) -> list[Any]:
     """Choices for a zone picker: the common zones first ('Pacific Time — Los Angeles (UTC−8)'),
     then every canonical zone by name. A stored zone that is neither (an old alias) is kept."""
     now = now or datetime.now(zoneinfo.ZoneInfo("UTC"))
@@ -99,7 +101,7 @@ def zone_choices(*, now=None, current="", empty_label=None):
     return choices
 
 
-def viewer_zone_name(request, *, explicit="", fallback=""):
+def viewer_zone_name(request: HttpRequest, *, explicit: str = "", fallback: str = "") -> str:
     """The zone to show a visitor times in: one the page was given (a search's `tz`, which the
     browser fills in), else the member's own setting, else a fallback (the searched place's)."""
     if explicit and is_zone(explicit):

@@ -48,9 +48,17 @@ class PeerGroupAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["audiences"]
     readonly_fields = [
-        "created_at", "updated_at", "submitted_at", "reviewed_at", "reviewed_by", "public_latitude",
-        "public_longitude", "location_source", "review_snapshot", "reminder_sent_at",
-    ]  # fmt: skip
+        "created_at",
+        "updated_at",
+        "submitted_at",
+        "reviewed_at",
+        "reviewed_by",
+        "public_latitude",
+        "public_longitude",
+        "location_source",
+        "review_snapshot",
+        "reminder_sent_at",
+    ]
     inlines = [MeetingTimeInline, FacilitatorInline, NoticeInline, ListingEventInline]
 
 

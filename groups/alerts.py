@@ -6,13 +6,16 @@ worker (`alert_waiting`), enqueued in the transaction of the approval or edit th
 moderator's approval never waits for the e-mails, and is idempotent: an alert row per (request,
 group) is claimed before its e-mail is queued, so a task run twice sends nothing twice."""
 
+from __future__ import annotations
+
 import math
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
@@ -22,10 +25,15 @@ from accounts.languages import current_language
 from dbtselfhelp.emails import send_templated_email, tasks_run_on_a_worker
 from dbtselfhelp.errors import ActionRefused
 
+from . import geo
 from .cells import cell_for, cell_from_key
 from .models import PeerGroup, Place
-from .search import bounding_box, haversine_km
 from .waiting import WaitingAlert, WaitingRequest
+
+if TYPE_CHECKING:  # for the hints only
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
 
 CONFIRM_HOURS = 48
 LIFETIME = timedelta(days=365)
@@ -41,7 +49,7 @@ class WaitingError(ActionRefused):
     status = 400
 
 
-def area_size_km():
+def area_size_km() -> float:
     return float(settings.WAITING_AREA_KM)
 
 
@@ -50,8 +58,11 @@ def _nearest_town(lat, lng):
     places = Place.objects.filter(
         latitude__range=(lat - box, lat + box), longitude__range=(lng - box, lng + box), population__gte=5000
     ).order_by("-population")[:40]
-    best = min(places, key=lambda p: (p.latitude - lat) ** 2 + ((p.longitude - lng) * math.cos(math.radians(lat))) ** 2,
-               default=None)  # fmt: skip
+    best = min(
+        places,
+        key=lambda p: (p.latitude - lat) ** 2 + ((p.longitude - lng) * math.cos(math.radians(lat))) ** 2,
+        default=None,
+    )
     return best.label if best else ""
 
 
@@ -69,7 +80,17 @@ def _context(request, **extra):
     }
 
 
-def waiting_request_create(*, user, email, latitude, longitude, radius_km, format, language, now):
+def waiting_request_create(
+    *,
+    user: User | AnonymousUser | None,
+    email: str,
+    latitude: float,
+    longitude: float,
+    radius_km: float,
+    format: str,
+    language: str,
+    now: datetime,
+) -> WaitingRequest:
     """Keep someone's wish to hear of a group near a point, as a coarse cell. A verified member's
     request is confirmed at once; anyone else confirms it from an e-mail, and an address gets at
     most one confirmation e-mail a day (a second ask within the day reuses the first)."""
@@ -77,31 +98,48 @@ def waiting_request_create(*, user, email, latitude, longitude, radius_km, forma
         raise WaitingError(_("Choose a distance of up to 100 miles."))
     if format not in WaitingRequest.Format.values:
         raise WaitingError(_("Choose in person, online or either."))
-    member = user is not None and user.is_authenticated
-    email = user.email if member else email.strip()
+    member = user if user is not None and user.is_authenticated else None
+    email = member.email if member else email.strip()
     cell = cell_for(latitude, longitude, size_km=settings.WAITING_CELL_KM)
     lat, lng = cell.centre
     with transaction.atomic():
         if not member:
-            recent = WaitingRequest.objects.for_address(email).filter(
-                confirmed_at__isnull=True, created_at__gte=now - timedelta(days=1)
-            ).first()  # fmt: skip
+            recent = (
+                WaitingRequest.objects.for_address(email)
+                .filter(confirmed_at__isnull=True, created_at__gte=now - timedelta(days=1))
+                .first()
+            )
             if recent is not None:
                 return recent  # no second confirmation e-mail today: the first link still works
         request = WaitingRequest.objects.create(
-            user=user if member else None, email=email, cell_latitude=lat, cell_longitude=lng, cell_key=cell.key,
-            area_key=cell_for(lat, lng, size_km=area_size_km()).key, place_label=_nearest_town(lat, lng),
-            radius_km=radius_km, format=format, language=language or "", created_at=now, expires_at=now + LIFETIME,
-            confirmed_at=now if member else None, email_language=current_language(),
-        )  # fmt: skip
+            user=member,
+            email=email,
+            cell_latitude=lat,
+            cell_longitude=lng,
+            cell_key=cell.key,
+            area_key=cell_for(lat, lng, size_km=area_size_km()).key,
+            place_label=_nearest_town(lat, lng),
+            radius_km=radius_km,
+            format=format,
+            language=language or "",
+            created_at=now,
+            expires_at=now + LIFETIME,
+            confirmed_at=now if member else None,
+            email_language=current_language(),
+        )
         if not member:
             confirm = settings.SITE_URL + reverse("waiting_confirm", args=[request.confirm_token])
-            send_templated_email(template="waiting_confirm", to=[email], context=_context(request, confirm_url=confirm),
-                                 headers=_unsubscribe_headers(request), language=request.email_language)  # fmt: skip
+            send_templated_email(
+                template="waiting_confirm",
+                to=[email],
+                context=_context(request, confirm_url=confirm),
+                headers=_unsubscribe_headers(request),
+                language=request.email_language,
+            )
     return request
 
 
-def waiting_request_confirm(*, token, now):
+def waiting_request_confirm(*, token: str, now: datetime) -> WaitingRequest:
     request = WaitingRequest.objects.filter(confirm_token=token[:64]).first()
     if request is None or (request.confirmed_at is None and request.created_at < now - timedelta(hours=CONFIRM_HOURS)):
         raise WaitingError(_("This confirmation link is not valid any more. You can ask again from a search."), 404)
@@ -114,14 +152,16 @@ def waiting_request_confirm(*, token, now):
     return request
 
 
-def waiting_request_end(*, request, now, reason=WaitingRequest.Ended.UNSUBSCRIBED):
+def waiting_request_end(
+    *, request: WaitingRequest, now: datetime, reason: str = WaitingRequest.Ended.UNSUBSCRIBED
+) -> WaitingRequest:
     if request.ended_at is None:
         request.ended_at, request.ended_reason = now, reason
         request.save(update_fields=["ended_at", "ended_reason"])
     return request
 
 
-def waiting_request_end_for(*, user, pk, now):
+def waiting_request_end_for(*, user: User, pk: int, now: datetime) -> WaitingRequest:
     """A member stops one of their own requests from the account page."""
     request = WaitingRequest.objects.filter(user=user, pk=pk).first()
     if request is None:
@@ -132,28 +172,29 @@ def waiting_request_end_for(*, user, pk, now):
 # --- Matching ---------------------------------------------------------------------------------
 
 
-def near_point(queryset, lat, lng, radius_km):
+def near_point(
+    queryset: QuerySet[WaitingRequest], lat: float, lng: float, radius_km: float
+) -> QuerySet[WaitingRequest]:
     """Requests whose cell centre lies within radius_km of a point, from the indexed box first."""
-    (lat_lo, lat_hi), (lng_lo, lng_hi) = bounding_box(lat, lng, radius_km)
-    queryset = queryset.filter(cell_latitude__range=(lat_lo, lat_hi))
-    if lng_lo < -180 or lng_hi > 180:
-        west, east = ((lng_lo + 540) % 360) - 180, ((lng_hi + 540) % 360) - 180
-        queryset = queryset.filter(Q(cell_longitude__gte=west) | Q(cell_longitude__lte=east))
-    else:
-        queryset = queryset.filter(cell_longitude__range=(lng_lo, lng_hi))
-    distance = haversine_km(lat, lng, fields=("cell_latitude", "cell_longitude"))
+    fields = ("cell_latitude", "cell_longitude")
+    queryset = queryset.filter(geo.box_q(lat, lng, radius_km, fields=fields))
+    distance = geo.distance_km_sql(lat, lng, fields=fields)
     return queryset.annotate(distance_km=distance).filter(distance_km__lte=radius_km)
 
 
-def matching_requests(group, now):
+def matching_requests(group: PeerGroup, now: datetime) -> QuerySet[WaitingRequest]:
     """The active requests a published group answers: in person (its public point within each
     request's own radius) or online (the group's language), and the person's format."""
     active = WaitingRequest.objects.active(now)
     language = Q(language="") | Q(language=group.language)
     found = WaitingRequest.objects.none()
-    if group.meets_in_person and group.public_latitude is not None:
-        near = near_point(active.exclude(format=WaitingRequest.Format.ONLINE), group.public_latitude,
-                          group.public_longitude, MAX_RADIUS_KM).filter(distance_km__lte=F("radius_km"))  # fmt: skip
+    if group.meets_in_person and group.public_latitude is not None and group.public_longitude is not None:
+        near = near_point(
+            active.exclude(format=WaitingRequest.Format.ONLINE),
+            group.public_latitude,
+            group.public_longitude,
+            MAX_RADIUS_KM,
+        ).filter(distance_km__lte=F("radius_km"))  # type: ignore[misc]  # annotated by near_point
         found = found | WaitingRequest.objects.filter(pk__in=near.filter(language).values("pk"))
     if group.meets_online:
         online = active.exclude(format=WaitingRequest.Format.IN_PERSON).filter(language=group.language)
@@ -161,7 +202,7 @@ def matching_requests(group, now):
     return found
 
 
-def waiting_count_near(*, latitude, longitude, radius_km, now):
+def waiting_count_near(*, latitude: float, longitude: float, radius_km: float, now: datetime) -> int:
     """How many people wait within radius_km of a point (for the facilitator drafting a listing)."""
     return near_point(WaitingRequest.objects.active(now), latitude, longitude, radius_km).count()
 
@@ -169,24 +210,32 @@ def waiting_count_near(*, latitude, longitude, radius_km, now):
 HINT_RADIUS_MI = 25
 
 
-def waiting_hint(group, now):
+def waiting_hint(group: PeerGroup | None, now: datetime) -> dict[str, Any] | None:
     """For a facilitator drafting a listing: how many wait near it (rounded, from five), or None."""
     if group is None or group.pk is None or group.status == PeerGroup.Status.PUBLISHED:
         return None
-    if group.meets_in_person and group.public_latitude is not None:
-        count = waiting_count_near(latitude=group.public_latitude, longitude=group.public_longitude,
-                                   radius_km=HINT_RADIUS_MI * 1.609344, now=now)  # fmt: skip
+    if group.meets_in_person and group.public_latitude is not None and group.public_longitude is not None:
+        count = waiting_count_near(
+            latitude=group.public_latitude,
+            longitude=group.public_longitude,
+            radius_km=HINT_RADIUS_MI * geo.KM_PER_MILE,
+            now=now,
+        )
         shown = rounded_count(count)
         return {"count": shown, "radius": HINT_RADIUS_MI, "units": "mi"} if shown else None
     if group.meets_online:
-        count = WaitingRequest.objects.active(now).exclude(format=WaitingRequest.Format.IN_PERSON).filter(
-            language=group.language).count()  # fmt: skip
+        count = (
+            WaitingRequest.objects.active(now)
+            .exclude(format=WaitingRequest.Format.IN_PERSON)
+            .filter(language=group.language)
+            .count()
+        )
         shown = rounded_count(count)
         return {"count": shown, "online": True} if shown else None
     return None
 
 
-def rounded_count(n):
+def rounded_count(n: int) -> int | None:
     """What may be shown of a count: nothing below the minimum, and multiples of five."""
     minimum = settings.WAITING_MIN_SHOWN
     if n < minimum:
@@ -194,7 +243,7 @@ def rounded_count(n):
     return max(minimum, n - n % 5)
 
 
-def demand_by_area(*, now):
+def demand_by_area(*, now: datetime) -> list[dict[str, Any]]:
     """Areas where at least WAITING_MIN_SHOWN people wait, with their rounded counts and centres.
     Worked out once a day (UTC) and kept: counts that change at most daily, in steps of five, give
     someone watching the page nothing to subtract."""
@@ -208,21 +257,30 @@ def demand_by_area(*, now):
 
 def _demand_by_area(now):
     rows = (
-        WaitingRequest.objects.active(now).values("area_key").annotate(n=Count("pk")).filter(
-            n__gte=settings.WAITING_MIN_SHOWN).order_by("-n", "area_key")
-    )  # fmt: skip
+        WaitingRequest.objects.active(now)
+        .values("area_key")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=settings.WAITING_MIN_SHOWN)
+        .order_by("-n", "area_key")
+    )
     areas = []
     for row in rows:
         centre = cell_from_key(row["area_key"]).centre
-        areas.append({"key": row["area_key"], "count": rounded_count(row["n"]), "centre": centre,
-                      "label": _nearest_town(*centre)})  # fmt: skip
+        areas.append(
+            {
+                "key": row["area_key"],
+                "count": rounded_count(row["n"]),
+                "centre": centre,
+                "label": _nearest_town(*centre),
+            }
+        )
     return areas
 
 
 # --- Alerts -----------------------------------------------------------------------------------
 
 
-def enqueue_alerts(*, group, reason):
+def enqueue_alerts(*, group: PeerGroup, reason: str) -> None:
     """Called in the transaction that publishes or reopens a group: the fan-out runs on the worker."""
     if tasks_run_on_a_worker():
         alert_waiting.enqueue(group.pk, reason)
@@ -238,7 +296,7 @@ def alert_waiting(group_id, reason):
 BATCH = 500
 
 
-def send_alerts(*, group_id, reason, now):
+def send_alerts(*, group_id: int, reason: str, now: datetime) -> int:
     """Tell each matching person of the group once. Someone told of another group in the last week
     gets this one in their weekly digest instead. Returns how many e-mails were queued.
 
@@ -267,8 +325,11 @@ def _alert_batch(group, requests, reason, now):
             alerts = WaitingAlert.objects.bulk_create(
                 [WaitingAlert(request=r, group=group, reason=reason, created_at=now) for r in fresh]
             )
-            due = [(r, a) for r, a in zip(fresh, alerts, strict=True)
-                   if not (r.last_alert_at and r.last_alert_at > now - DIGEST_EVERY)]  # fmt: skip
+            due = [
+                (r, a)
+                for r, a in zip(fresh, alerts, strict=True)
+                if not (r.last_alert_at and r.last_alert_at > now - DIGEST_EVERY)
+            ]
             for request, alert in due:
                 alert.group = group
                 _queue_alert_email(request, [alert])
@@ -293,11 +354,17 @@ def _alert_one(group, request, reason, now):
 
 
 def _queue_alert_email(request, alerts):
-    groups = [{"group": a.group, "url": settings.SITE_URL + a.group.get_absolute_url(), "reason": a.reason}
-              for a in alerts]  # fmt: skip
+    groups = [
+        {"group": a.group, "url": settings.SITE_URL + a.group.get_absolute_url(), "reason": a.reason} for a in alerts
+    ]
     template = "waiting_alert" if len(alerts) == 1 else "waiting_digest"
-    send_templated_email(template=template, to=[request.email], context=_context(request, groups=groups),
-                         headers=_unsubscribe_headers(request), language=request.email_language)  # fmt: skip
+    send_templated_email(
+        template=template,
+        to=[request.email],
+        context=_context(request, groups=groups),
+        headers=_unsubscribe_headers(request),
+        language=request.email_language,
+    )
 
 
 def _send_alert_email(request, alerts, now):
@@ -306,11 +373,14 @@ def _send_alert_email(request, alerts, now):
     WaitingRequest.objects.filter(pk=request.pk).update(last_alert_at=now)
 
 
-def send_digests(*, now):
+def send_digests(*, now: datetime) -> int:
     """One e-mail to each person whose alerts waited for a week since their last one."""
-    due = WaitingRequest.objects.active(now).filter(alerts__sent_at__isnull=True).filter(
-        Q(last_alert_at__isnull=True) | Q(last_alert_at__lte=now - DIGEST_EVERY)
-    ).distinct()  # fmt: skip
+    due = (
+        WaitingRequest.objects.active(now)
+        .filter(alerts__sent_at__isnull=True)
+        .filter(Q(last_alert_at__isnull=True) | Q(last_alert_at__lte=now - DIGEST_EVERY))
+        .distinct()
+    )
     count = 0
     for request in due.iterator(chunk_size=500):
         with transaction.atomic():
@@ -322,22 +392,27 @@ def send_digests(*, now):
     return count
 
 
-def sweep_waiting(*, now):
+def sweep_waiting(*, now: datetime) -> dict[str, int]:
     """Daily: erase unconfirmed requests after 48 hours, remind once a month before the year
     ends, end requests after a year, and send the digests that are due."""
     erased, _ = WaitingRequest.objects.filter(
         confirmed_at__isnull=True, created_at__lt=now - timedelta(hours=CONFIRM_HOURS)
-    ).delete()  # fmt: skip
+    ).delete()
     reminded = 0
-    for request in WaitingRequest.objects.active(now).filter(reminded_at__isnull=True,
-                                                             expires_at__lte=now + REMIND_BEFORE):  # fmt: skip
+    for request in WaitingRequest.objects.active(now).filter(
+        reminded_at__isnull=True, expires_at__lte=now + REMIND_BEFORE
+    ):
         with transaction.atomic():
             request.reminded_at = now
             request.save(update_fields=["reminded_at"])
             renew = settings.SITE_URL + reverse("waiting_renew", args=[request.unsubscribe_token])
-            send_templated_email(template="waiting_reminder", to=[request.email],
-                                 context=_context(request, renew_url=renew, ends=request.expires_at),
-                                 headers=_unsubscribe_headers(request), language=request.email_language)  # fmt: skip
+            send_templated_email(
+                template="waiting_reminder",
+                to=[request.email],
+                context=_context(request, renew_url=renew, ends=request.expires_at),
+                headers=_unsubscribe_headers(request),
+                language=request.email_language,
+            )
             reminded += 1
     expired = WaitingRequest.objects.filter(ended_at__isnull=True, confirmed_at__isnull=False, expires_at__lte=now)
     ended = expired.update(ended_at=now, ended_reason=WaitingRequest.Ended.EXPIRED)
@@ -349,7 +424,7 @@ def sweep_waiting(*, now):
     return {"erased": erased, "reminded": reminded, "ended": ended, "digests": digests, "caught_up": caught_up}
 
 
-def waiting_request_renew(*, token, now):
+def waiting_request_renew(*, token: str, now: datetime) -> WaitingRequest:
     """Keep waiting for another year, from the reminder's link."""
     request = WaitingRequest.objects.filter(unsubscribe_token=token[:64], confirmed_at__isnull=False).first()
     if request is None or request.ended_at is not None:

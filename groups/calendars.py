@@ -6,12 +6,13 @@ first meeting (not the next one at download time), and DTSTAMP, LAST-MODIFIED an
 are the group's calendar revision, which changes only when what the calendar says changes.
 Cancellations are EXDATEs. Zones are written by `vtimezone` in the form every client reads."""
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from icalendar import Calendar, Event
 
-from .models import MeetingTime
+from .models import MeetingTime, PeerGroup
 from .vtimezone import UnsupportedZone, vtimezone
 
 DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
@@ -82,13 +83,15 @@ def _timezone(name, since):
         from .models import PeerGroup
 
         tz = PeerGroup(time_zone=name).tz
-        listed = Timezone.from_tzinfo(tz, tzid=name, first_date=since.date(), last_date=since.date().replace(
-            year=since.year + 30))  # fmt: skip
+        listed = Timezone.from_tzinfo(
+            tz, tzid=name, first_date=since.date(), last_date=since.date().replace(year=since.year + 30)
+        )
         result = Timezone()
         result.add("tzid", name)
         for component in listed.subcomponents:
-            for at in [component.DTSTART] + [d.dt for r in component.get("rdate", []) for d in
-                                              (r.dts if hasattr(r, "dts") else [r])]:  # fmt: skip
+            for at in [component.DTSTART] + [
+                d.dt for r in component.get("rdate", []) for d in (r.dts if hasattr(r, "dts") else [r])
+            ]:
                 single = type(component)()
                 for key in ("tzoffsetfrom", "tzoffsetto", "tzname"):
                     single.add(key, component.decoded(key) if key != "tzname" else str(component[key]))
@@ -97,7 +100,7 @@ def _timezone(name, since):
         return result
 
 
-def build_calendar(groups, *, name, private=False):
+def build_calendar(groups: Iterable[PeerGroup], *, name: str, private: bool = False) -> Calendar:
     """Events for the groups' meeting times; `private` only for people entitled to the details."""
     calendar = Calendar()
     calendar.add("prodid", f"-//{settings.SITE_NAME}//Groups//EN")
@@ -106,7 +109,7 @@ def build_calendar(groups, *, name, private=False):
     calendar.add("x-wr-calname", name)
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", REFRESH)
-    earliest = {}
+    earliest: dict[str, datetime] = {}
     events = []
     for group in groups:
         for event in _events(group, private=private):

@@ -6,7 +6,6 @@ its name). A private field says that it changed and never what it says: the addr
 and pin of a group whose location is private, and every group's meeting link (shared only
 with approved members), of which only the host is named."""
 
-import math
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -16,14 +15,35 @@ from django.utils.translation import gettext as _
 
 from dbtselfhelp.zones import zone_name
 
+from . import geo
+
 # The private fields of a group whose location is private.
 LOCATION_FIELDS = ("venue", "address", "postal_code", "latitude", "longitude")
 # Shown first, in the order of the form; anything else after them.
 ORDER = [
-    "name", "description", "format", "language", "module", "audiences", "schedule", "time_zone",
-    "location_privacy", "venue", "address", "town", "region", "postal_code", "country", "pin", "meeting_url",
-    "accepting_new_members", "capacity", "contact_name", "wheelchair_accessible", "accessibility_notes",
-]  # fmt: skip
+    "name",
+    "description",
+    "format",
+    "language",
+    "module",
+    "audiences",
+    "schedule",
+    "time_zone",
+    "location_privacy",
+    "venue",
+    "address",
+    "town",
+    "region",
+    "postal_code",
+    "country",
+    "pin",
+    "meeting_url",
+    "accepting_new_members",
+    "capacity",
+    "contact_name",
+    "wheelchair_accessible",
+    "accessibility_notes",
+]
 
 
 @dataclass(frozen=True)
@@ -115,19 +135,10 @@ def _pin(lat, lng):
     return f"{lat:.5f}, {lng:.5f}" if lat is not None and lng is not None else _("No pin")
 
 
-def _distance_km(a, b):
-    """Great-circle distance between two (lat, lng) points, in km."""
-    (lat1, lng1), (lat2, lng2) = a, b
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lng2 - lng1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
-
-
 def _moved(before, after):
     if None in (*before, *after):
         return ""
-    km = _distance_km(before, after)
+    km = geo.distance_km(*before, *after)
     if km < 1:
         return _("Moved %(m)d m.") % {"m": round(km * 1000)}
     return _("Moved %(km).1f km.") % {"km": km}

@@ -29,12 +29,33 @@ from .models import LANGUAGES, MeetingTime, PeerGroup
 
 SPEC_TYPES = json.loads((Path(__file__).parent / "data" / "meeting_guide_types.json").read_text())["types"]
 # Our audiences by the spec's name for them (the spec's list has no code for the others).
-AUDIENCE_NAMES = {"young-adults": "Young People", "women": "Women", "men": "Men", "older-adults": "Seniors",
-                  "lgbtq": "LGBTQ", "bipoc": "People of Color"}  # fmt: skip
+AUDIENCE_NAMES = {
+    "young-adults": "Young People",
+    "women": "Women",
+    "men": "Men",
+    "older-adults": "Seniors",
+    "lgbtq": "LGBTQ",
+    "bipoc": "People of Color",
+}
 SLUG = "group-slug"  # stands in for each group's slug in the URLs reversed once
-FEED_FIELDS = ("name", "slug", "time_zone", "format", "location_privacy", "wheelchair_accessible", "language",
-               "updated_at", "venue", "address", "town", "region", "postal_code", "country", "latitude",
-               "longitude")  # fmt: skip
+FEED_FIELDS = (
+    "name",
+    "slug",
+    "time_zone",
+    "format",
+    "location_privacy",
+    "wheelchair_accessible",
+    "language",
+    "updated_at",
+    "venue",
+    "address",
+    "town",
+    "region",
+    "postal_code",
+    "country",
+    "latitude",
+    "longitude",
+)
 RULES = {
     MeetingTime.Recurrence.BIWEEKLY: "Meets every other week; see the group's page for the dates.",
     MeetingTime.Recurrence.MONTHLY: "Meets once a month; see the group's page for the dates.",
@@ -59,9 +80,11 @@ def language_codes():
 
 def feedable(queryset):
     """The published groups a client can show truthfully: at an address anyone may see."""
-    return queryset.published().filter(location_privacy=PeerGroup.LocationPrivacy.PUBLIC).exclude(
-        format=PeerGroup.Format.ONLINE
-    )  # fmt: skip
+    return (
+        queryset.published()
+        .filter(location_privacy=PeerGroup.LocationPrivacy.PUBLIC)
+        .exclude(format=PeerGroup.Format.ONLINE)
+    )
 
 
 def feed_name(name):

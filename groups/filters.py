@@ -19,8 +19,11 @@ from lessons.translations import translated_name
 from .format_words import take_online
 from .models import LANGUAGES, WEEKDAYS, Audience, MeetingTime, PeerGroup
 
-TIMES_OF_DAY = [("morning", _("Morning (before noon)")), ("afternoon", _("Afternoon (noon to 5 pm)")),
-                ("evening", _("Evening (after 5 pm)"))]  # fmt: skip
+TIMES_OF_DAY = [
+    ("morning", _("Morning (before noon)")),
+    ("afternoon", _("Afternoon (noon to 5 pm)")),
+    ("evening", _("Evening (after 5 pm)")),
+]
 TIME_RANGES = {
     "morning": (time(0), time(12)),
     "afternoon": (time(12), time(17)),
@@ -151,9 +154,12 @@ class LocationForm(forms.Form):
     lat = forms.FloatField(min_value=-90, max_value=90, required=False, widget=forms.HiddenInput)
     lng = forms.FloatField(min_value=-180, max_value=180, required=False, widget=forms.HiddenInput)
     radius = forms.FloatField(
-        label=_("Within"), min_value=1, max_value=MAX_RADIUS, required=False,
+        label=_("Within"),
+        min_value=1,
+        max_value=MAX_RADIUS,
+        required=False,
         widget=forms.Select,
-    )  # fmt: skip
+    )
     units = forms.ChoiceField(label=_("Units"), choices=[("mi", _("miles")), ("km", _("km"))], required=False)
     tz = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
 

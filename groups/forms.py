@@ -25,11 +25,29 @@ class GroupForm(forms.ModelForm):
     class Meta:
         model = PeerGroup
         fields = [
-            "name", "description", "format", "language", "module", "audiences",
-            "accessibility_notes", "wheelchair_accessible", "capacity", "accepting_new_members", "contact_name",
-            "location_privacy", "venue", "address", "town", "region", "postal_code", "country",
-            "latitude", "longitude", "meeting_url", "time_zone",
-        ]  # fmt: skip
+            "name",
+            "description",
+            "format",
+            "language",
+            "module",
+            "audiences",
+            "accessibility_notes",
+            "wheelchair_accessible",
+            "capacity",
+            "accepting_new_members",
+            "contact_name",
+            "location_privacy",
+            "venue",
+            "address",
+            "town",
+            "region",
+            "postal_code",
+            "country",
+            "latitude",
+            "longitude",
+            "meeting_url",
+            "time_zone",
+        ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
             "accessibility_notes": forms.Textarea(attrs={"rows": 3}),
@@ -102,35 +120,31 @@ class GroupForm(forms.ModelForm):
                 return data
             if data["pin"] == PIN_KEEP:
                 address_changed = False
-        if lat is None or (address_changed and not pin_moved):
-            if self.errors:
-                return data
-            self.location = geocoding.locate_listing(
-                address=data.get("address", ""),
-                town=data.get("town", ""),
-                region=data.get("region", ""),
-                postal_code=data.get("postal_code", ""),
-                country=data.get("country", "US"),
+        if self.errors:
+            return data
+        found = lat is None or (address_changed and not pin_moved)
+        self.location = geocoding.place_listing(
+            address=data.get("address", ""), town=data.get("town", ""), region=data.get("region", ""),
+            postal_code=data.get("postal_code", ""), country=data.get("country", "US"),
+            latitude=None if found else lat, longitude=None if found else lng, time_zone=data.get("time_zone", ""),
+        )  # fmt: skip
+        if self.location is None:
+            self.add_error(
+                "postal_code",
+                _(
+                    "We could not find this place on the map. Check the town and the ZIP or postal code, "
+                    "or enter the latitude and longitude yourself."
+                ),
             )
-            if self.location is None:
-                self.add_error(
-                    "postal_code",
-                    _(
-                        "We could not find this place on the map. Check the town and the ZIP or postal code, "
-                        "or enter the latitude and longitude yourself."
-                    ),
-                )
-                return data
-            data["latitude"], data["longitude"] = self.location.latitude, self.location.longitude
+            return data
+        data["latitude"], data["longitude"] = self.location.latitude, self.location.longitude
+        if found:
             self.instance.location_source = self.location.source
-        else:
-            self.instance.location_source = self.instance.location_source if not pin_moved else "facilitator"
-        if not data.get("time_zone"):
-            data["time_zone"] = (self.location and self.location.time_zone) or geocoding.time_zone_at(
-                data["latitude"], data["longitude"]
-            )
-            if not data["time_zone"]:
-                self.add_error("time_zone", _("We could not tell the time zone from the location: please choose it."))
+        elif pin_moved:
+            self.instance.location_source = "facilitator"
+        data["time_zone"] = self.location.time_zone
+        if not data["time_zone"]:
+            self.add_error("time_zone", _("We could not tell the time zone from the location: please choose it."))
         return data
 
 
@@ -278,8 +292,9 @@ class WaitingRequestForm(forms.Form):
     longitude = forms.FloatField(min_value=-180, max_value=180, widget=forms.HiddenInput)
     radius = forms.TypedChoiceField(label=_("Within"), choices=RADII, coerce=int, initial=25)
     units = forms.ChoiceField(label=_("Units"), choices=[("mi", _("miles")), ("km", _("km"))], initial="mi")
-    format = forms.ChoiceField(label=_("Kind of group"), choices=WaitingRequest.Format.choices,
-                               initial=WaitingRequest.Format.EITHER)  # fmt: skip
+    format = forms.ChoiceField(
+        label=_("Kind of group"), choices=WaitingRequest.Format.choices, initial=WaitingRequest.Format.EITHER
+    )
     language = forms.ChoiceField(label=_("Language"), choices=[("", _("Any language"))] + LANGUAGES, required=False)
     email = forms.EmailField(label=_("Your e-mail address"), required=False, max_length=254)
     website = forms.CharField(required=False, label=_("Leave this empty"))

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from geopy.adapters import URLLibAdapter
 from geopy.geocoders import Nominatim
 
+from . import geo
 from .format_words import asks_for_online
 from .models import Place, PostalCode
 
@@ -46,8 +47,6 @@ GAZETTEER_LIMIT = 500  # rows one name lookup may return; the commonest name ("S
 SUGGESTION_POOL = 500
 SUGGESTION_SIMILARITY = 0.75
 TIME_ZONE_RADIUS_KM = 100
-EARTH_RADIUS_KM = 6371.0
-KM_PER_DEGREE = 111.2
 
 FOUND_TTL = 30 * 24 * 3600
 NOT_FOUND_TTL = 3600
@@ -232,6 +231,33 @@ def locate_listing(*, address="", town="", region="", postal_code="", country="U
     if final:
         cache.set(key, location or False, FOUND_TTL if location else NOT_FOUND_TTL)
     return location
+
+
+@dataclass(frozen=True)
+class Placed:
+    """Where a listing meets: its point, how it was found ("" when the facilitator gave it), its zone."""
+
+    latitude: float
+    longitude: float
+    source: str
+    time_zone: str
+
+
+def place_listing(
+    *, address="", town="", region="", postal_code="", country="US", latitude=None, longitude=None, time_zone=""
+) -> Placed | None:
+    """The one way a listing is placed, by the form and by the services alike: the point given, else
+    the address found (locate_listing); the zone given, else the found place's, else the nearest
+    town's (which may be "": the form then asks for it). None when no point can be found."""
+    source = ""
+    if latitude is None or longitude is None:
+        location = locate_listing(address=address, town=town, region=region, postal_code=postal_code,
+                                  country=country)  # fmt: skip
+        if location is None:
+            return None
+        latitude, longitude, source = location.latitude, location.longitude, location.source
+        time_zone = time_zone or location.time_zone
+    return Placed(latitude, longitude, source, time_zone or time_zone_at(latitude, longitude))
 
 
 def time_zone_at(latitude: float, longitude: float) -> str:
@@ -509,21 +535,16 @@ def _told_apart(locations):
         if counts[location.label] > 1:
             town = _biggest_town_near(location)
             if town:
-                location = replace(location, label=gettext("%(place)s (near %(town)s)") % {
-                    "place": location.label, "town": town})  # fmt: skip
+                location = replace(
+                    location, label=gettext("%(place)s (near %(town)s)") % {"place": location.label, "town": town}
+                )
         told.append(location)
     return told
 
 
 def _biggest_town_near(location, within_km=60):
-    span_lat = within_km / KM_PER_DEGREE
-    span_lng = min(span_lat / max(math.cos(math.radians(location.latitude)), 0.01), 180.0)
     town = (
-        Place.objects.filter(
-            latitude__range=(location.latitude - span_lat, location.latitude + span_lat),
-            longitude__range=(location.longitude - span_lng, location.longitude + span_lng),
-            country_code=location.country,
-        )
+        Place.objects.filter(geo.box_q(location.latitude, location.longitude, within_km), country_code=location.country)
         .exclude(latitude=location.latitude, longitude=location.longitude)
         .only("name")
         .order_by("-population", "geonameid")
@@ -599,36 +620,20 @@ def _nearby(latitude, longitude):
 
 def _nearest_place(latitude, longitude):
     """A bounding box on the indexed latitude and longitude, ordered by flat-earth distance inside it."""
-    span_lat = TIME_ZONE_RADIUS_KM / KM_PER_DEGREE
-    scale = max(math.cos(math.radians(latitude)), 0.01)
-    span_lng = min(span_lat / scale, 180.0)
-    west, east = longitude - span_lng, longitude + span_lng
-    if west < -180:
-        in_span = Q(longitude__gte=west + 360) | Q(longitude__lte=east)
-    elif east > 180:
-        in_span = Q(longitude__gte=west) | Q(longitude__lte=east - 360)
-    else:
-        in_span = Q(longitude__range=(west, east))
+    scale = geo.cos_latitude(latitude)
     d_lat = F("latitude") - Value(latitude)
     d_lng = F("longitude") - Value(longitude)
     place = (
-        Place.objects.filter(in_span, latitude__range=(latitude - span_lat, latitude + span_lat))
+        Place.objects.filter(geo.box_q(latitude, longitude, TIME_ZONE_RADIUS_KM))
         .exclude(time_zone="")
         .annotate(flat_distance=d_lat * d_lat + d_lng * d_lng * Value(scale * scale))
         .only("latitude", "longitude", "time_zone", "country_code")
         .order_by("flat_distance")
         .first()
     )
-    if place and _distance_km(latitude, longitude, place.latitude, place.longitude) <= TIME_ZONE_RADIUS_KM:
+    if place and geo.distance_km(latitude, longitude, place.latitude, place.longitude) <= TIME_ZONE_RADIUS_KM:
         return place
     return None
-
-
-def _distance_km(lat1, lng1, lat2, lng2):
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    half_lng = math.sin(math.radians(lng2 - lng1) / 2)
-    a = math.sin((phi2 - phi1) / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * half_lng**2
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(a, 1.0)))
 
 
 def _valid_point(latitude, longitude):

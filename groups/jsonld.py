@@ -2,8 +2,6 @@
 
 from datetime import datetime
 
-from lessons.jsonld import as_script  # noqa: F401 - used by the views through this module
-
 from .models import MeetingTime, PeerGroup
 
 SCHEMA_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]

@@ -7,6 +7,7 @@ member themselves withdraws or leaves; a refusal is a JoinError (dbtselfhelp.err
 """
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -19,6 +20,9 @@ from dbtselfhelp.errors import ActionRefused
 
 from .access import require_facilitator
 from .models import JoinRequest, PeerGroup
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 from .services import email_facilitators
 
 Status = JoinRequest.Status
@@ -43,7 +47,7 @@ def _decide(request, status, *, by, note=""):
     request.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
 
 
-def join_closed_reason(group: PeerGroup) -> str:
+def join_closed_reason(group: PeerGroup) -> "str | _StrPromise":
     """Why a group takes no new requests now, or "" when it does."""
     if not group.accepting_new_members:
         return _("This group is not taking new members at the moment.")
@@ -53,7 +57,7 @@ def join_closed_reason(group: PeerGroup) -> str:
 
 
 @transaction.atomic
-def join_request_create(*, group: PeerGroup, user, message: str, submission=None) -> tuple[JoinRequest, bool]:
+def join_request_create(*, group: PeerGroup, user, message: str, submission=None) -> tuple[JoinRequest | None, bool]:
     """A member asks to join. One open or approved request per member and group, enforced by
     the database: a double submit (two tabs, a double click) creates one request. The request,
     the facilitators' e-mails and the form's token (dbtselfhelp.submissions) are saved together.

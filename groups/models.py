@@ -1,8 +1,12 @@
+from __future__ import annotations
+
 import calendar
 import hashlib
 import secrets
 import zoneinfo
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Collection
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,12 +16,22 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.functional import Promise, cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from . import cells
+
+if TYPE_CHECKING:  # for the hints only: groups reaches accounts through settings.AUTH_USER_MODEL
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+    from lessons.rotation import RotationWeek
+
+    from .diffs import Change
+
+    AnyUser = User | AnonymousUser
 
 WEEKDAYS = [
     (0, _("Monday")),
@@ -106,14 +120,14 @@ AUDIENCE_NAMES = [
 ]
 
 
-class PeerGroupQuerySet(models.QuerySet):
-    def published(self):
+class PeerGroupQuerySet(models.QuerySet["PeerGroup"]):
+    def published(self) -> Self:
         return self.filter(status=PeerGroup.Status.PUBLISHED)
 
-    def facilitated_by(self, user):
+    def facilitated_by(self, user: User) -> Self:
         return self.filter(facilitators__user=user)
 
-    def for_cards(self, now=None):
+    def for_cards(self, now: datetime | None = None) -> Self:
         """What a list of group cards shows, in a fixed number of queries. Notices from the day
         before `now` (in UTC) onward, so every zone's today is covered."""
         today = (now or timezone.now()).astimezone(UTC).date()
@@ -126,23 +140,25 @@ class PeerGroupQuerySet(models.QuerySet):
             ),
         )
 
-    def with_member_total(self):
+    def with_member_total(self) -> Self:
         """Each group's number of approved members, as `member_total` (a subquery, so it costs
         nothing per row and leaves the search's nearest-first index walk alone)."""
         approved = JoinRequest.objects.filter(group=OuterRef("pk"), status=JoinRequest.Status.APPROVED)
         count = approved.order_by().values("group").annotate(n=models.Count("pk")).values("n")
         return self.annotate(member_total=Coalesce(Subquery(count, output_field=models.IntegerField()), 0))
 
-    def taking_members(self):
+    def taking_members(self) -> Self:
         """Open to new members and not full."""
-        return self.with_member_total().filter(accepting_new_members=True).filter(
-            Q(capacity__isnull=True) | Q(capacity__gt=F("member_total"))
-        )  # fmt: skip
+        return (
+            self.with_member_total()
+            .filter(accepting_new_members=True)
+            .filter(Q(capacity__isnull=True) | Q(capacity__gt=F("member_total")))
+        )
 
-    def needing_review(self):
+    def needing_review(self) -> Self:
         return self.filter(status=PeerGroup.Status.PENDING)
 
-    def changed_since_review(self):
+    def changed_since_review(self) -> Self:
         return self.filter(status=PeerGroup.Status.PUBLISHED, has_unreviewed_changes=True)
 
 
@@ -294,11 +310,11 @@ class PeerGroup(models.Model):
         self.update_public_point()
         super().save(*args, **kwargs)
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("group_detail", args=[self.slug])
 
     @classmethod
-    def unique_slug(cls, name):
+    def unique_slug(cls, name: str) -> str:
         base = slugify(name)[:120] or "group"
         slug, n = base, 2
         while slug in RESERVED_SLUGS or cls.objects.filter(slug=slug).exists():
@@ -308,18 +324,18 @@ class PeerGroup(models.Model):
     # --- Location -------------------------------------------------------------------
 
     @property
-    def meets_in_person(self):
+    def meets_in_person(self) -> bool:
         return self.format in (self.Format.IN_PERSON, self.Format.HYBRID)
 
     @property
-    def meets_online(self):
+    def meets_online(self) -> bool:
         return self.format in (self.Format.ONLINE, self.Format.HYBRID)
 
     @property
-    def is_location_private(self):
+    def is_location_private(self) -> bool:
         return self.location_privacy == self.LocationPrivacy.MEMBERS
 
-    def update_public_point(self):
+    def update_public_point(self) -> None:
         """The point the public sees: the real one for public groups; for private ones the centre
         of the fixed grid cell (groups/cells.py) the real one falls in. It depends on the cell
         alone, so every private group in a cell shows the same point and a move within the cell
@@ -333,16 +349,16 @@ class PeerGroup(models.Model):
         self.public_latitude, self.public_longitude = cells.cell_centre(self.latitude, self.longitude)
 
     @property
-    def public_place(self):
+    def public_place(self) -> str:
         """Town, region: what anyone may know of where the group meets."""
         return ", ".join(part for part in (self.town, self.region) if part)
 
     @property
-    def full_address(self):
+    def full_address(self) -> str:
         return ", ".join(part for part in (self.address, self.town, self.region, self.postal_code) if part)
 
     @cached_property
-    def tz(self):
+    def tz(self) -> zoneinfo.ZoneInfo:
         try:
             return zoneinfo.ZoneInfo(self.time_zone or "UTC")
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -350,32 +366,32 @@ class PeerGroup(models.Model):
 
     # --- Who may do what ------------------------------------------------------------
 
-    def facilitator_ids(self):
+    def facilitator_ids(self) -> set[int]:
         cached = getattr(self, "_facilitator_ids", None)
         if cached is None:
             cached = set(self.facilitators.values_list("user_id", flat=True))
             self._facilitator_ids = cached
         return cached
 
-    def facilitator_emails(self, *, exclude=None):
+    def facilitator_emails(self, *, exclude: str | None = None) -> list[str]:
         """Where to write to the group's facilitators, optionally leaving one address out."""
         return [e for e in self.facilitators.values_list("user__email", flat=True) if e != exclude]
 
-    def is_facilitator(self, user):
+    def is_facilitator(self, user: AnyUser | None) -> bool:
         return bool(user and user.is_authenticated and user.pk in self.facilitator_ids())
 
-    def is_lead(self, user):
+    def is_lead(self, user: AnyUser) -> bool:
         return user.is_authenticated and self.facilitators.filter(user=user, role=GroupFacilitator.Role.LEAD).exists()
 
-    def can_edit(self, user):
+    def can_edit(self, user: AnyUser | None) -> bool:
         return self.is_facilitator(user)
 
-    def is_visible_to(self, user):
+    def is_visible_to(self, user: AnyUser | None) -> bool:
         if self.status == self.Status.PUBLISHED:
             return True
         return bool(user and user.is_authenticated and (user.is_moderator or self.is_facilitator(user)))
 
-    def is_member(self, user):
+    def is_member(self, user: AnyUser | None) -> bool:
         """An approved member (facilitators are not members by a request of their own)."""
         if not (user and user.is_authenticated):
             return False
@@ -385,21 +401,21 @@ class PeerGroup(models.Model):
             self._member_ids = cached
         return user.pk in cached
 
-    def member_count(self):
+    def member_count(self) -> int:
         return self.join_requests.approved().count()
 
     @property
-    def is_full(self):
+    def is_full(self) -> bool:
         return self.capacity is not None and self.member_count() >= self.capacity
 
-    def can_see_private_details(self, user):
+    def can_see_private_details(self, user: AnyUser | None) -> bool:
         """The street address, venue, meeting link and contact of a private group: its
         facilitators and approved members, nobody else."""
         return bool(user and user.is_authenticated and (self.is_facilitator(user) or self.is_member(user)))
 
     # --- Schedule ---------------------------------------------------------------------
 
-    def cancelled_dates(self, now):
+    def cancelled_dates(self, now: datetime) -> set[date]:
         """The dates from the group's own yesterday at `now` onward on which a notice cancels
         the meeting. Uses the notices prefetched by `for_cards` when they are there."""
         since = now.astimezone(self.tz).date() - timedelta(days=1)
@@ -408,10 +424,10 @@ class PeerGroup(models.Model):
             notices = self.notices.filter(date__gte=since, cancels_meeting=True)
         return {notice.date for notice in notices if notice.cancels_meeting and notice.date >= since}
 
-    def meets_on(self, day):
+    def meets_on(self, day: date) -> bool:
         return any(meeting.occurs_on(day) for meeting in self.meeting_times.all())
 
-    def next_meeting(self, now):
+    def next_meeting(self, now: datetime) -> tuple[datetime, MeetingTime] | None:
         """(start, meeting time) of the next meeting at or after `now` that has not ended, or None."""
         skip = self.cancelled_dates(now)
         upcoming = [
@@ -421,7 +437,7 @@ class PeerGroup(models.Model):
         ]
         return min(upcoming, key=lambda pair: pair[0]) if upcoming else None
 
-    def rotation_week(self, now):
+    def rotation_week(self, now: datetime) -> RotationWeek | None:
         """This week's rotation week (lessons.rotation.RotationWeek) in the group's own zone at
         `now`, or None when the group does not follow the rotation or week 1 is still ahead."""
         from lessons import rotation
@@ -435,23 +451,43 @@ class PeerGroup(models.Model):
             return None
         return rotation.week((elapsed + self.rotation_shift) % rotation.length() + 1)
 
-    def rotation_weeks_elapsed(self, now):
+    def rotation_weeks_elapsed(self, now: datetime) -> int:
         """Whole weeks from the rotation's start to `now`'s date in the group's zone (negative before it)."""
+        if self.rotation_starts_on is None:
+            raise ValueError("The group follows no rotation.")
         return (now.astimezone(self.tz).date() - self.rotation_starts_on).days // 7
 
-    def calendar_facts(self):
+    def calendar_facts(self) -> list[object]:
         """Everything a calendar says about the group, public or private: when it changes, the
         calendar's revision does."""
         meetings = [
-            (m.weekday, m.start.isoformat(), m.end.isoformat(), m.recurrence, str(m.starts_on), m.week_of_month,
-             m.created_at.isoformat())
+            (
+                m.weekday,
+                m.start.isoformat(),
+                m.end.isoformat(),
+                m.recurrence,
+                str(m.starts_on),
+                m.week_of_month,
+                m.created_at.isoformat(),
+            )
             for m in self.meeting_times.order_by("pk")
-        ]  # fmt: skip
+        ]
         cancelled = sorted(str(d) for d in self.notices.filter(cancels_meeting=True).values_list("date", flat=True))
-        return [self.name, self.time_zone, self.format, self.location_privacy, self.venue, self.full_address,
-                self.public_place, self.meeting_url, self.slug, meetings, cancelled]  # fmt: skip
+        return [
+            self.name,
+            self.time_zone,
+            self.format,
+            self.location_privacy,
+            self.venue,
+            self.full_address,
+            self.public_place,
+            self.meeting_url,
+            self.slug,
+            meetings,
+            cancelled,
+        ]
 
-    def note_calendar_change(self, now):
+    def note_calendar_change(self, now: datetime) -> None:
         """Bump the calendar's revision if what it says has changed since the last time."""
         digest = hashlib.sha256(repr(self.calendar_facts()).encode()).hexdigest()
         if digest != self.calendar_fingerprint:
@@ -462,7 +498,7 @@ class PeerGroup(models.Model):
             )
         self.refresh_meeting_schedules(now)
 
-    def refresh_meeting_schedules(self, now):
+    def refresh_meeting_schedules(self, now: datetime) -> None:
         """Keep the meeting times' stored next meeting right after a cancellation changes."""
         skip = self.cancelled_dates(now)
         changed = []
@@ -474,11 +510,11 @@ class PeerGroup(models.Model):
 
     # --- Freshness --------------------------------------------------------------------
 
-    def days_since_confirmed(self, now=None):
+    def days_since_confirmed(self, now: datetime | None = None) -> int:
         return ((now or timezone.now()) - self.last_confirmed_at).days
 
     @property
-    def is_stale(self):
+    def is_stale(self) -> bool:
         """'Not confirmed recently': unconfirmed past the STALE threshold (90 days)."""
         return self.days_since_confirmed() >= settings.LISTING_STALE_DAYS
 
@@ -507,16 +543,16 @@ class PeerGroup(models.Model):
         "time_zone",
     ]
 
-    def snapshot(self):
-        data = {field: getattr(self, field) for field in self.SNAPSHOT_FIELDS}
-        data["module"] = self.module.name if self.module_id else ""
+    def snapshot(self) -> dict[str, Any]:
+        data: dict[str, Any] = {field: getattr(self, field) for field in self.SNAPSHOT_FIELDS}
+        data["module"] = self.module.name if self.module else ""
         data["audiences"] = sorted(a.name for a in self.audiences.all())
         data["schedule"] = [str(m) for m in self.meeting_times.all()]
         return data
 
     PRIVATE_FIELDS = ("venue", "address", "postal_code", "latitude", "longitude", "meeting_url")
 
-    def changes_since_review(self):
+    def changes_since_review(self) -> list[Change]:
         """[diffs.Change] against what a moderator last approved, each field by its label with
         human values; private fields say that they changed, never what they say."""
         from .diffs import listing_changes
@@ -526,7 +562,7 @@ class PeerGroup(models.Model):
         return listing_changes(before, self.snapshot(), private_location=private)
 
     @property
-    def meeting_url_host(self):
+    def meeting_url_host(self) -> str:
         from urllib.parse import urlsplit
 
         return urlsplit(self.meeting_url).hostname or ""
@@ -579,7 +615,7 @@ class FacilitatorInvitation(models.Model):
         return f"Invitation to {self.email} for {self.group}"
 
     @property
-    def is_expired(self):
+    def is_expired(self) -> bool:
         return timezone.now() - self.created_at > timedelta(days=settings.INVITATION_VALID_DAYS)
 
 
@@ -638,7 +674,7 @@ class MeetingTime(models.Model):
             self.refresh_schedule(timezone.now(), skip=self.group.cancelled_dates(timezone.now()))
         super().save(*args, **kwargs)
 
-    def refresh_schedule(self, now, *, skip=frozenset()):
+    def refresh_schedule(self, now: datetime, *, skip: Collection[date] = frozenset()) -> bool:
         """Set the stored schedule fields for `now`; True if any changed."""
         before = (self.utc_minute_of_week, self.next_start_at, self.next_end_at)
         self.utc_minute_of_week = self.compute_utc_minute_of_week(self.group.tz, now)
@@ -649,14 +685,14 @@ class MeetingTime(models.Model):
             self.next_end_at = datetime.combine(start.date(), self.end, tzinfo=start.tzinfo).astimezone(UTC)
         return before != (self.utc_minute_of_week, self.next_start_at, self.next_end_at)
 
-    def compute_utc_minute_of_week(self, tz, now):
+    def compute_utc_minute_of_week(self, tz: tzinfo, now: datetime) -> int:
         today = now.astimezone(tz).date()
         day = today + timedelta(days=(self.weekday - today.weekday()) % 7)
         start = datetime.combine(day, self.start, tzinfo=tz).astimezone(UTC)
         return start.weekday() * 1440 + start.hour * 60 + start.minute
 
     def clean(self):
-        errors = {}
+        errors: dict[str, str | Promise] = {}
         if self.start and self.end and self.end <= self.start:
             errors["end"] = _("The meeting must end after it starts.")
         if self.recurrence == self.Recurrence.BIWEEKLY:
@@ -672,7 +708,7 @@ class MeetingTime(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def rule_display(self):
+    def rule_display(self) -> str:
         day = dict(WEEKDAYS)[self.weekday]
         if self.recurrence == self.Recurrence.BIWEEKLY:
             return _("Every other %(day)s") % {"day": day}
@@ -683,22 +719,22 @@ class MeetingTime(models.Model):
             }
         return _("Every %(day)s") % {"day": day}
 
-    def occurs_on(self, day: date):
+    def occurs_on(self, day: date) -> bool:
         if day.weekday() != self.weekday:
             return False
         if self.recurrence == self.Recurrence.BIWEEKLY:
-            return bool(self.starts_on) and ((day - self.starts_on).days // 7) % 2 == 0
+            return self.starts_on is not None and ((day - self.starts_on).days // 7) % 2 == 0
         if self.recurrence == self.Recurrence.MONTHLY:
             if self.week_of_month == self.WeekOfMonth.LAST:
                 return day.day + 7 > calendar.monthrange(day.year, day.month)[1]
             return (day.day - 1) // 7 + 1 == self.week_of_month
         return True
 
-    def first_start(self):
+    def first_start(self) -> datetime | None:
         """The series' first meeting: the first occurrence that ends after the row was made."""
         return self.next_start(self.created_at)
 
-    def next_start(self, now, *, skip=frozenset()):
+    def next_start(self, now: datetime, *, skip: Collection[date] = frozenset()) -> datetime | None:
         """The start (aware, in the group's zone) of the next occurrence that has not ended."""
         tz = self.group.tz
         local_now = now.astimezone(tz)
@@ -818,7 +854,7 @@ class ListingEvent(models.Model):
         return f"{self.get_action_display()} ({self.created_at:%Y-%m-%d})"
 
     @property
-    def note_display(self):
+    def note_display(self) -> str:
         """The note in the reader's language when the site wrote it (SYSTEM_NOTES); a person's as written."""
         return gettext(self.note) if self.note in SYSTEM_NOTES else self.note
 
@@ -856,7 +892,7 @@ class Place(models.Model):
         return self.label
 
     @property
-    def label(self):
+    def label(self) -> str:
         """'Portland, OR', 'Leeds, England', 'London, ON', 'Perth, WA', 'Lyon, FR'."""
         region = self.region_code if self.country_code in ("US", "CA", "AU") else self.region_name
         if self.country_code in ("US", "CA", "AU", "GB") and region:
@@ -864,7 +900,7 @@ class Place(models.Model):
         return ", ".join(p for p in (self.name, region, self.country_code) if p)
 
     @property
-    def uses_miles(self):
+    def uses_miles(self) -> bool:
         return self.country_code in MILES_COUNTRIES
 
 
@@ -896,14 +932,14 @@ class PostalCode(models.Model):
         return self.code
 
 
-class JoinRequestQuerySet(models.QuerySet):
-    def open_or_approved(self):
+class JoinRequestQuerySet(models.QuerySet["JoinRequest"]):
+    def open_or_approved(self) -> Self:
         return self.filter(status__in=[JoinRequest.Status.PENDING, JoinRequest.Status.APPROVED])
 
-    def approved(self):
+    def approved(self) -> Self:
         return self.filter(status=JoinRequest.Status.APPROVED)
 
-    def pending(self):
+    def pending(self) -> Self:
         return self.filter(status=JoinRequest.Status.PENDING)
 
 

@@ -131,9 +131,13 @@ def note_archived(*, group, was, by, now, tell_facilitators=True):
 
 def _record(group, kinds, *, by, now, details, tell_facilitators=True):
     change = GroupChange.objects.create(
-        group=group, actor=by if by is not None and by.is_authenticated else None, kinds=[str(k) for k in kinds],
-        details=details, tell_facilitators=tell_facilitators, created_at=now,
-    )  # fmt: skip
+        group=group,
+        actor=by if by is not None and by.is_authenticated else None,
+        kinds=[str(k) for k in kinds],
+        details=details,
+        tell_facilitators=tell_facilitators,
+        created_at=now,
+    )
     _enqueue(change.pk)
     return change
 
@@ -168,8 +172,11 @@ def _run_after_commit(change_id):
         logger.exception("Change %s: its e-mails could not be queued as a task; the sweep sends them", change_id)
         return
     if result.status == TaskResultStatus.FAILED:
-        logger.error("Change %s: queuing its e-mails failed (%s); the sweep sends them", change_id,
-                     result.errors[-1].exception_class_path)  # fmt: skip
+        logger.error(
+            "Change %s: queuing its e-mails failed (%s); the sweep sends them",
+            change_id,
+            result.errors[-1].exception_class_path,
+        )
 
 
 def recipients(change):

@@ -26,8 +26,8 @@ from django.utils.html import format_html, strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from dbtselfhelp.markdown import render_markdown
 from dbtselfhelp.zones import zone_name
-from lessons.markdown import render_markdown
 
 from .geocoding import _country_codes, normalise
 from .models import Place
@@ -74,9 +74,12 @@ def print_entry(group, *, url, distance=None, units="", summary=False):
     for meeting in group.meeting_times.all():
         entry.schedule.append(
             _("%(rule)s, %(start)s to %(end)s")
-            % {"rule": meeting.rule_display(), "start": dateformat.time_format(meeting.start, TIME_FORMAT),
-               "end": dateformat.time_format(meeting.end, TIME_FORMAT)}
-        )  # fmt: skip
+            % {
+                "rule": meeting.rule_display(),
+                "start": dateformat.time_format(meeting.start, TIME_FORMAT),
+                "end": dateformat.time_format(meeting.end, TIME_FORMAT),
+            }
+        )
     if group.meets_in_person:
         if group.is_location_private:
             entry.where = [group.public_place] if group.public_place else []
@@ -113,9 +116,7 @@ def qr_svg(data, *, label):
     code.make(fit=True)
     matrix = code.get_matrix()
     size = len(matrix)
-    path = "".join(
-        f"M{x},{y}h1v1h-1z" for y, row in enumerate(matrix) for x, dark in enumerate(row) if dark
-    )  # fmt: skip
+    path = "".join(f"M{x},{y}h1v1h-1z" for y, row in enumerate(matrix) for x, dark in enumerate(row) if dark)
     return format_html(
         '<svg class="qr" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" role="img" '
         'aria-label="{label}" shape-rendering="crispEdges"><title>{label}</title>'

@@ -19,14 +19,16 @@ from .models import (
 from .waiting import WaitingRequest
 
 ERASURE_SUMMARY = [
-    _("Your facilitator roles. A group you lead alone is archived; in a group with co-facilitators, "
-      "the longest-serving co-facilitator becomes its lead."),
+    _(
+        "Your facilitator roles. A group you lead alone is archived; in a group with co-facilitators, "
+        "the longest-serving co-facilitator becomes its lead."
+    ),
     _("Reports you sent: their text is removed and they no longer name you."),
     _("Invitations sent to your e-mail address, and your name in listing histories."),
     _("Your join requests and memberships, with their messages, and your private calendar address."),
     _("Your requests to hear when a group starts near you, and the list of groups we told you about."),
     _("The groups you asked for no e-mails about changes, and your name on the changes you made."),
-]  # fmt: skip
+]
 
 
 def export_user_data(user):
@@ -79,7 +81,7 @@ def export_user_data(user):
                 "told_about": [a.group.name for a in w.alerts.select_related("group")],
             }
             for w in WaitingRequest.objects.filter(Q(user=user) | Q(email__iexact=user.email))
-        ],  # fmt: skip
+        ],
     }
 
 

@@ -3,7 +3,7 @@ online groups by their next meeting and filter them by the viewer's time of day 
 on every page (see MeetingTime.refresh_schedule). `manage.py refresh_meeting_times` runs this
 from cron every few minutes; rows go stale only as their meetings end."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import Prefetch, Q
 
@@ -12,11 +12,13 @@ from .models import MeetingTime, Notice
 BATCH = 2000
 
 
-def refresh_meeting_times(*, now, everything=False):
+def refresh_meeting_times(*, now: datetime, everything: bool = False) -> int:
     """Refresh the rows whose meeting has ended (or every row): returns how many changed."""
-    rows = MeetingTime.objects.all() if everything else MeetingTime.objects.filter(
-        Q(next_end_at__lte=now) | Q(next_end_at__isnull=True)
-    )  # fmt: skip
+    rows = (
+        MeetingTime.objects.all()
+        if everything
+        else MeetingTime.objects.filter(Q(next_end_at__lte=now) | Q(next_end_at__isnull=True))
+    )
     cancellations = Notice.objects.filter(cancels_meeting=True, date__gte=now.date() - timedelta(days=2))
     rows = rows.select_related("group").prefetch_related(
         Prefetch("group__notices", queryset=cancellations, to_attr="current_notices")

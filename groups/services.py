@@ -74,22 +74,19 @@ def _require_status(group, allowed):
 
 
 def place_group(group):
-    """Fill in coordinates and time zone from the address when the facilitator left them empty."""
-    if group.meets_in_person and (group.latitude is None or group.longitude is None):
-        location = geocoding.locate_listing(
-            address=group.address,
-            town=group.town,
-            region=group.region,
-            postal_code=group.postal_code,
-            country=group.country,
-        )
-        if location:
-            group.latitude, group.longitude = location.latitude, location.longitude
-            group.location_source = location.source
-            if not group.time_zone and location.time_zone:
-                group.time_zone = location.time_zone
-    if not group.time_zone and group.latitude is not None and group.longitude is not None:
-        group.time_zone = geocoding.time_zone_at(group.latitude, group.longitude)
+    """Fill in coordinates and time zone from the address when the facilitator left them empty
+    (geocoding.place_listing, as the listing form does)."""
+    if not group.meets_in_person and group.latitude is None:
+        return
+    placed = geocoding.place_listing(address=group.address, town=group.town, region=group.region,
+                                     postal_code=group.postal_code, country=group.country,
+                                     latitude=group.latitude, longitude=group.longitude,
+                                     time_zone=group.time_zone)  # fmt: skip
+    if placed is None:
+        return
+    if group.latitude is None or group.longitude is None:
+        group.latitude, group.longitude, group.location_source = placed.latitude, placed.longitude, placed.source
+    group.time_zone = placed.time_zone
 
 
 @transaction.atomic

@@ -127,17 +127,23 @@ def vtimezone(name, *, since: datetime):
     # The offset in force when the calendar begins, a year before its first event.
     offset = int(opening_at.utcoffset().total_seconds())
     tz.add_component(
-        _component("daylight" if opening_at.dst() else "standard", start=opening_at.replace(tzinfo=None),
-                   offset_from=offset, offset_to=offset, name=opening_at.tzname())
-    )  # fmt: skip
+        _component(
+            "daylight" if opening_at.dst() else "standard",
+            start=opening_at.replace(tzinfo=None),
+            offset_from=offset,
+            offset_to=offset,
+            name=opening_at.tzname(),
+        )
+    )
     for instant, before, after, abbr, is_dst in transitions:
         if instant <= since_utc:
             continue
         local = EPOCH + timedelta(seconds=instant + before)  # wall clock just before the change
         tz.add_component(
-            _component("daylight" if is_dst else "standard", start=local, offset_from=before, offset_to=after,
-                       name=abbr)
-        )  # fmt: skip
+            _component(
+                "daylight" if is_dst else "standard", start=local, offset_from=before, offset_to=after, name=abbr
+            )
+        )
     _add_future_rule(tz, footer, after_utc=max(transitions[-1][0] if transitions else since_utc, since_utc))
     return tz
 

@@ -82,16 +82,23 @@ class WaitingRequest(models.Model):
         verbose_name = _("request to hear of a group")
         verbose_name_plural = _("requests to hear of a group")
         indexes = [
-            models.Index(fields=["cell_latitude", "cell_longitude"], name="waiting_cell_point",
-                         condition=Q(confirmed_at__isnull=False, ended_at__isnull=True)),
-            models.Index(fields=["format", "language"], name="waiting_format_language",
-                         condition=Q(confirmed_at__isnull=False, ended_at__isnull=True)),
-            models.Index(fields=["area_key"], name="waiting_area",
-                         condition=Q(confirmed_at__isnull=False, ended_at__isnull=True)),
+            models.Index(
+                fields=["cell_latitude", "cell_longitude"],
+                name="waiting_cell_point",
+                condition=Q(confirmed_at__isnull=False, ended_at__isnull=True),
+            ),
+            models.Index(
+                fields=["format", "language"],
+                name="waiting_format_language",
+                condition=Q(confirmed_at__isnull=False, ended_at__isnull=True),
+            ),
+            models.Index(
+                fields=["area_key"], name="waiting_area", condition=Q(confirmed_at__isnull=False, ended_at__isnull=True)
+            ),
             models.Index(fields=["email"], name="waiting_email"),
             models.Index(fields=["confirmed_at", "created_at"], name="waiting_unconfirmed"),
             models.Index(fields=["expires_at"], name="waiting_expires"),
-        ]  # fmt: skip
+        ]
 
     def __str__(self):
         return f"Waiting near {self.place_label or self.cell_key} ({self.get_format_display()})"

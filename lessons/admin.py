@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .markdown import render_markdown
+from dbtselfhelp.markdown import render_markdown
+
 from .models import Lesson, Skill, SkillModule, Testimonial
 
 

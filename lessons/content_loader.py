@@ -3,7 +3,7 @@ rows are updated by slug, so a second run changes nothing that is already the sa
 
 import json
 
-from .pages import CONTENT_DIR, parse_content_file
+from .content_files import CONTENT_DIR, parse_content_file
 
 
 def load_content(*, SkillModule, Skill, Lesson, now):

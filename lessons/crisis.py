@@ -27,8 +27,10 @@ class Line:
     note: str = ""  # said after the links: "press 2 for Spanish", "in English"
 
 
-US = (Line("988 Suicide & Crisis Lifeline", "988", call="988", text="988"),
-      Line("Crisis Text Line", "741741", text="741741", text_word="HOME"))  # fmt: skip
+US = (
+    Line("988 Suicide & Crisis Lifeline", "988", call="988", text="988"),
+    Line("Crisis Text Line", "741741", text="741741", text_word="HOME"),
+)
 CANADA = (Line("9-8-8 Suicide Crisis Helpline", "9-8-8", call="988", text="988"),)
 SAMARITANS = (Line("Samaritans", "116 123", call="116123"),)
 AUSTRALIA = (Line("Lifeline", "13 11 14", call="131114"),)
@@ -114,8 +116,10 @@ def links(line):
     if line.call:
         parts.append(format_html('{} <a href="tel:{}">{}</a>', _("call"), line.call, line.number))
     if line.text and line.text_word:
-        parts.append(format_html('{} <a href="{}">{} {} {}</a>', TEXT_WORD, sms_href(line), line.text_word,
-                                 pgettext_lazy("text a word to a number", "to"), line.number))  # fmt: skip
+        to = pgettext_lazy("text a word to a number", "to")
+        parts.append(
+            format_html('{} <a href="{}">{} {} {}</a>', TEXT_WORD, sms_href(line), line.text_word, to, line.number)
+        )
     elif line.text:
         parts.append(format_html('{} <a href="{}">{}</a>', TEXT, sms_href(line), line.number))
     said = format_html_join(format_html(" {} ", _("or")), "{}", ((part,) for part in parts))

@@ -1,9 +1,6 @@
 """schema.org Article JSON-LD for lesson pages."""
 
-import json
-
 from django.conf import settings
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 
@@ -25,9 +22,3 @@ def article_jsonld(lesson, *, url):
         # The language the reader gets: the page's where the lesson is translated, English where not.
         "inLanguage": get_language() if lesson.is_translated else settings.LANGUAGE_CODE,
     }
-
-
-def as_script(data):
-    """A <script type="application/ld+json"> block; <, > and & escaped so text cannot close it."""
-    text = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return mark_safe(f'<script type="application/ld+json">{text}</script>')

@@ -10,7 +10,7 @@ from functools import cache
 
 from django.urls import reverse
 
-from .pages import CONTENT_DIR, parse_content_file
+from .content_files import CONTENT_DIR, parse_content_file
 from .translations import _content, language_base, translation_of
 
 

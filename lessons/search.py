@@ -22,9 +22,11 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Prefetch
 
+from dbtselfhelp.pages import get_page
+
 from . import crisis
+from .content_files import CONTENT_DIR
 from .models import Lesson, Skill
-from .pages import CONTENT_DIR, get_page
 from .translations import language_base
 
 MAX_QUERY = 100
@@ -62,8 +64,9 @@ class Results:
 def search(query, *, raw=""):
     """Results for a cleaned query (and the raw text, for crisis words): lessons and skills best first."""
     lessons, skills = _ranked(query)
-    return Results(query=query, lessons=lessons, skills=skills, needs=needs_for(query),
-                   crisis=crisis.is_crisis(raw or query))  # fmt: skip
+    return Results(
+        query=query, lessons=lessons, skills=skills, needs=needs_for(query), crisis=crisis.is_crisis(raw or query)
+    )
 
 
 # The words people use.
@@ -73,8 +76,10 @@ def search(query, *, raw=""):
 def word_list():
     """content/search_words.json, read once: [(need, [(plain phrase, as written)], [skill slugs], [page slugs])]."""
     data = json.loads((CONTENT_DIR / "search_words.json").read_text(encoding="utf-8"))
-    return [(item["need"], [(_plain(w), w) for w in item["words"]], item["skills"], item.get("pages", []))
-            for item in data["needs"]]  # fmt: skip
+    return [
+        (item["need"], [(_plain(w), w) for w in item["words"]], item["skills"], item.get("pages", []))
+        for item in data["needs"]
+    ]
 
 
 def _plain(text):
@@ -92,16 +97,18 @@ def needs_for(query):
     if not found:
         return []
     wanted = {slug for _need, _named, slugs, _pages in found for slug in slugs}
-    lessons = Prefetch("lessons", queryset=Lesson.objects.published().order_by("order", "title"),
-                       to_attr="published_lessons")  # fmt: skip
+    lessons = Prefetch(
+        "lessons", queryset=Lesson.objects.published().order_by("order", "title"), to_attr="published_lessons"
+    )
     by_slug = {
         s.slug: s for s in Skill.objects.filter(slug__in=wanted).select_related("module").prefetch_related(lessons)
     }
     needs = []
     for need, named, skill_slugs, page_slugs in found:
         pages = [(slug, page.title) for slug in page_slugs if (page := get_page(slug, language_base()))]
-        needs.append(Need(need=need, words=named, skills=[by_slug[s] for s in skill_slugs if s in by_slug],
-                          pages=pages))  # fmt: skip
+        needs.append(
+            Need(need=need, words=named, skills=[by_slug[s] for s in skill_slugs if s in by_slug], pages=pages)
+        )
     return needs
 
 

@@ -7,8 +7,9 @@ from functools import cache
 from django.http import Http404
 from django.shortcuts import render
 
-from .markdown import render_markdown
-from .pages import CONTENT_DIR, parse_content_file
+from dbtselfhelp.markdown import render_markdown
+
+from .content_files import CONTENT_DIR, parse_content_file
 from .translations import language_base
 
 # Reading order: from deciding to start a group to running it week by week.

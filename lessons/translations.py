@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models.query_utils import DeferredAttribute
 from django.utils import translation
 
-from .pages import CONTENT_DIR, parse_content_file
+from .content_files import CONTENT_DIR, parse_content_file
 
 # model_name -> {field: key in the language's files}
 FIELDS = {

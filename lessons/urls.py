@@ -3,10 +3,6 @@ from django.urls import path
 from . import toolkit, views
 
 urlpatterns = [
-    *[
-        path(f"{slug}/", views.information_page, {"slug": slug}, name=f"page_{slug.replace('-', '_')}")
-        for slug in views.INFORMATION_PAGES
-    ],
     path("lessons/", views.lesson_index, name="lesson_index"),
     path("lessons/feed/", views.LessonFeed(), name="lesson_feed"),
     path("lessons/<slug:slug>/", views.lesson_or_module, name="lesson_detail"),
@@ -18,9 +14,16 @@ urlpatterns = [
     path("testimonials/", views.testimonial_list, name="testimonial_list"),
     path("testimonials/new/", views.testimonial_create, name="testimonial_create"),
     path("moderation/testimonials/", views.moderation_testimonials, name="moderation_testimonials"),
-    path("moderation/testimonials/<int:pk>/approve/", views.moderation_testimonial_decide, {"action": "approve"},
-         name="moderation_testimonial_approve"),
-    path("moderation/testimonials/<int:pk>/reject/", views.moderation_testimonial_decide, {"action": "reject"},
-         name="moderation_testimonial_reject"),
-    path("robots.txt", views.robots_txt, name="robots_txt"),
-]  # fmt: skip
+    path(
+        "moderation/testimonials/<int:pk>/approve/",
+        views.moderation_testimonial_decide,
+        {"action": "approve"},
+        name="moderation_testimonial_approve",
+    ),
+    path(
+        "moderation/testimonials/<int:pk>/reject/",
+        views.moderation_testimonial_decide,
+        {"action": "reject"},
+        name="moderation_testimonial_reject",
+    ),
+]

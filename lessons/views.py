@@ -1,8 +1,6 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -12,43 +10,25 @@ from django.views.decorators.http import require_POST
 
 from dbtselfhelp.access import moderator_required, verified_member_required
 from dbtselfhelp.errors import refusals_shown
+from dbtselfhelp.jsonld import as_script
+from dbtselfhelp.markdown import render_site_content
 from dbtselfhelp.ratelimits import rate_limited
 
 from . import crisis, services
 from . import search as lesson_search
 from .forms import TestimonialForm
-from .jsonld import article_jsonld, as_script
-from .markdown import render_site_content
+from .jsonld import article_jsonld
 from .models import Lesson, Skill, SkillModule, Testimonial
-from .pages import get_page
-from .translations import language_base
-
-INFORMATION_PAGES = (
-    "about",
-    "privacy",
-    "terms",
-    "crisis",
-    "what-is-dbt",
-    "skills-defined",
-    "instant-mindfulness",
-    "everyday-dbt",
-    "links",
-)
 
 
 def crisis_lines_for(request):
     """The crisis lines to show first: the visitor's country's where it is known, else every country's."""
     found = crisis.lines_for(crisis.country_from_request(request))
     places = [found] if found else [row for code, row in crisis.lines_table().items() if code != "IE"]
-    return [{"where": where, "lines": [(line, crisis.links(line)) for line in lines], "emergency": emergency}
-            for lines, where, emergency in places]  # fmt: skip
-
-
-def information_page(request, slug):
-    page = get_page(slug, language_base()) if slug in INFORMATION_PAGES else None
-    if page is None:
-        raise Http404
-    return render(request, "lessons/page.html", {"page": page, "body": render_site_content(page.body)})
+    return [
+        {"where": where, "lines": [(line, crisis.links(line)) for line in lines], "emergency": emergency}
+        for lines, where, emergency in places
+    ]
 
 
 def _visible_lessons(request):
@@ -65,8 +45,13 @@ def lesson_index(request):
             message = _("Type a word or two to search for, such as “wise mind” or “validation”.")
             return render(request, "lessons/search.html", {"q": raw[:100], "message": message}, status=400)
         results = lesson_search.search(query, raw=raw)
-        context = {"q": query, "lessons": results.lessons, "skills": results.skills, "needs": results.needs,
-                   "crisis": results.crisis}  # fmt: skip
+        context = {
+            "q": query,
+            "lessons": results.lessons,
+            "skills": results.skills,
+            "needs": results.needs,
+            "crisis": results.crisis,
+        }
         if results.crisis:
             context["crisis_lines"] = crisis_lines_for(request)
         return render(request, "lessons/search.html", context)
@@ -183,13 +168,3 @@ class LessonFeed(Feed):
 
     def item_categories(self, item):
         return [item.module.name]
-
-
-def robots_txt(request):
-    sitemap = request.build_absolute_uri(reverse("sitemap"))
-    lines = ["User-agent: *"]
-    private = ("/account/", "/accounts/", "/moderation/", "/admin/", "/groups/manage/")
-    prefixes = [""] + [f"/{code}" for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
-    lines += [f"Disallow: {prefix}{path}" for prefix in prefixes for path in private]
-    lines += [f"Sitemap: {sitemap}", ""]
-    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -82,8 +82,9 @@ class OutgoingEmail(models.Model):
     def record_success(self, now):
         """One statement, and the object changes only once it has run, so it can simply be tried again."""
         attempts = self.attempts + 1
-        OutgoingEmail.objects.filter(pk=self.pk).update(attempts=attempts, sent_at=now, next_attempt_at=None,
-                                                        last_error="")  # fmt: skip
+        OutgoingEmail.objects.filter(pk=self.pk).update(
+            attempts=attempts, sent_at=now, next_attempt_at=None, last_error=""
+        )
         self.attempts, self.sent_at, self.next_attempt_at, self.last_error = attempts, now, None, ""
 
     @property

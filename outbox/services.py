@@ -41,9 +41,16 @@ def email_queue(*, to, subject, body, html="", reply_to="", template="", headers
     """Keep a message to one address, due at once. In the caller's transaction: saved with its action, or not at all."""
     now = timezone.now()
     return OutgoingEmail.objects.create(
-        to=to, subject=subject, body=body, html=html, reply_to=reply_to or "", template=template,
-        headers=headers or {}, created_at=now, next_attempt_at=now,
-    )  # fmt: skip
+        to=to,
+        subject=subject,
+        body=body,
+        html=html,
+        reply_to=reply_to or "",
+        template=template,
+        headers=headers or {},
+        created_at=now,
+        next_attempt_at=now,
+    )
 
 
 def email_attempt(*, email_id, now=None):
@@ -121,14 +128,21 @@ def _deliver(email, now):
         if email.failed_at:
             logger.error(
                 "E-mail %s (#%s) was not sent after %s attempts; giving up: %s",
-                email.template, email.pk, MAX_ATTEMPTS, email.error_kind,
-            )  # fmt: skip
+                email.template,
+                email.pk,
+                MAX_ATTEMPTS,
+                email.error_kind,
+            )
         else:
             logger.warning(
                 "E-mail %s (#%s) not sent (attempt %s of %s), next attempt at %s: %s",
-                email.template, email.pk, email.attempts, MAX_ATTEMPTS, email.next_attempt_at.isoformat(),
+                email.template,
+                email.pk,
+                email.attempts,
+                MAX_ATTEMPTS,
+                email.next_attempt_at.isoformat(),
                 email.error_kind,
-            )  # fmt: skip
+            )
         return email
     _record_success(email, now, deadline=claimed + RECORD_WITHIN.total_seconds())
     return email
@@ -148,13 +162,18 @@ def _record_success(email, now, *, deadline):
                 logger.error(
                     "E-mail %s (#%s) was accepted by the mail server but could not be recorded (%s): "
                     "it will be sent again once its claim lapses",
-                    email.template, email.pk, type(error).__name__,
-                )  # fmt: skip
+                    email.template,
+                    email.pk,
+                    type(error).__name__,
+                )
                 raise
             logger.warning(
                 "E-mail %s (#%s) was sent; the database is unavailable (%s), recording it again in %.1f s",
-                email.template, email.pk, type(error).__name__, pause,
-            )  # fmt: skip
+                email.template,
+                email.pk,
+                type(error).__name__,
+                pause,
+            )
         connection.close()  # the next try opens a fresh connection
         time.sleep(pause)
         pause = min(pause * 2, 5.0)

@@ -12,17 +12,18 @@ from django.views.decorators.http import require_POST
 
 from dbtselfhelp.errors import ActionRefused, refusals_shown
 from dbtselfhelp.formats import when
+from dbtselfhelp.jsonld import as_script
+from dbtselfhelp.markdown import render_markdown
 from dbtselfhelp.ratelimits import over_limit
 from dbtselfhelp.submissions import FormToken
 from dbtselfhelp.zones import viewer_zone_name, zone_name
-from lessons.markdown import render_markdown
 
 from .. import alerts, membership, services
 from ..access import get_group_for_facilitator, get_visible_group, verified_member_required
 from ..forms import GroupForm, MeetingTimeFormSet, NoticeForm, ReportForm, SignedOutReportForm
-from ..jsonld import as_script, group_jsonld
+from ..jsonld import group_jsonld
+from ..maps import pin_map
 from ..models import GroupAdviser, GroupFacilitator, JoinRequest, Notice, PeerGroup
-from ..pin_map import pin_map
 
 
 def group_detail(request, slug):

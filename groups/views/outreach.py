@@ -25,7 +25,7 @@ from django_ratelimit.core import is_ratelimited
 
 from accounts.models import ProfessionalProfile
 
-from .. import printing, search
+from .. import cards, geo, printing, search
 from ..filters import GroupFilter, LocationForm
 from ..models import PeerGroup
 from .search import DEFAULT_RADIUS, FILTER_PARAMS, _units, locate, where_html
@@ -38,7 +38,7 @@ ENDORSER_RADIUS = 50
 PRINTED_DATE = "j F Y"
 
 # The extra columns an entry prints for a public group (venue and address), on top of a card's.
-PRINT_FIELDS = (*search.CARD_FIELDS, "venue", "address", "postal_code", "contact_name", "wheelchair_accessible")
+PRINT_FIELDS = (*cards.CARD_FIELDS, "venue", "address", "postal_code", "contact_name", "wheelchair_accessible")
 
 
 def _pdf_refused(request):
@@ -136,16 +136,16 @@ def print_list(request, *, as_pdf=False):
     radius = data.get("radius") or DEFAULT_RADIUS
     radius = int(radius) if radius == int(radius) else radius
     filterset.now = now
-    radius_km = radius * search.KM_PER_MILE if units == "mi" else radius
+    radius_km = radius * geo.KM_PER_MILE if units == "mi" else radius
     in_person = filterset.qs.exclude(format=PeerGroup.Format.ONLINE)
     nearest, within = search.near(in_person, location.latitude, location.longitude, radius_km)
     paginator = search.CappedPaginator(nearest, PRINT_LIMIT, count_list=within)
     page = paginator.get_page(1)
-    cards = search.cards(page, now=now, units=units, viewer_zone=None)
+    printed = cards.cards(page, now=now, units=units, viewer_zone=None)
     entries = [
         printing.print_entry(card.group, url=request.build_absolute_uri(card.group.get_absolute_url()),
                              distance=card.distance, units=units)
-        for card in cards
+        for card in printed
     ]  # fmt: skip
     shown = params.copy()
     shown.pop("page", None)

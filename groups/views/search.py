@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from dbtselfhelp.zones import viewer_zone_name
 from dbtselfhelp.zones import zone_name as zone_label
 
-from .. import maps, search
+from .. import cards, geo, maps, search
 from ..filters import GroupFilter, LocationForm
 from ..format_words import asks_for_online
 from ..geocoding import GeocodeResult, geocode
@@ -112,7 +112,7 @@ def results_map(cards, location, *, radius, units):
         for c in cards
         if c.group.public_latitude is not None
     ]  # fmt: skip
-    radius_km = radius * search.KM_PER_MILE if units == "mi" else radius
+    radius_km = radius * geo.KM_PER_MILE if units == "mi" else radius
     first, last = cards[0].number, cards[-1].number
     title = _("Map of groups %(first)s to %(last)s near %(place)s") % {"first": first, "last": last,
                                                                         "place": location.label}  # fmt: skip
@@ -134,7 +134,7 @@ def nothing_near(in_person, location, *, units, radius, viewer_zone):
     """What is true when no group is inside the radius: the nearest one beyond it (with these filters),
     a radius that reaches it, and the online groups in the viewer's language. One query, and one more
     every ten minutes for the count of online groups."""
-    per_unit = search.KM_PER_MILE if units == "mi" else 1.0
+    per_unit = geo.KM_PER_MILE if units == "mi" else 1.0
     nearest = search.nearest_beyond(in_person, location.latitude, location.longitude)
     context = {"nearest": None}
     if nearest is not None:
@@ -178,7 +178,7 @@ def group_search(request):
         location_form = LocationForm(initial={"radius": DEFAULT_RADIUS})
     now = timezone.now()
     cards_queryset = (
-        PeerGroup.objects.published().for_cards(now).select_related(None).only(*search.CARD_FIELDS).with_member_total()
+        PeerGroup.objects.published().for_cards(now).select_related(None).only(*cards.CARD_FIELDS).with_member_total()
     )
     filterset = GroupFilter(params or None, queryset=cards_queryset)
     context = {"location_form": location_form, "filter_form": filterset.form, "mode": "start"}
@@ -224,7 +224,7 @@ def group_search(request):
         paginator, page = search.page_of(search.by_next_meeting(groups, now), params.get("page"))
         context.update(mode="online", page=page, paginator=paginator)
     elif location:
-        radius_km = radius * search.KM_PER_MILE if units == "mi" else radius
+        radius_km = radius * geo.KM_PER_MILE if units == "mi" else radius
         in_person = groups.exclude(format=PeerGroup.Format.ONLINE)
         nearest, within = search.near(in_person, location.latitude, location.longitude, radius_km)
         paginator, page = search.page_of(nearest, params.get("page"), count_queryset=within)
@@ -243,15 +243,15 @@ def group_search(request):
         paginator, page = search.page_of(search.by_next_meeting(online, now), params.get("page"))
         context.update(mode="browse", page=page, paginator=paginator, towns=towns_with_groups(params))
     if "page" in context:
-        context["cards"] = cards = search.cards(context["page"], now=now, units=units, viewer_zone=viewer_zone)
+        context["cards"] = shown = cards.cards(context["page"], now=now, units=units, viewer_zone=viewer_zone)
         context["map_points"] = [
             {"lat": c.group.public_latitude, "lng": c.group.public_longitude, "name": c.group.name,
              "url": c.group.get_absolute_url()}
-            for c in cards
+            for c in shown
             if c.group.public_latitude is not None
         ]  # fmt: skip
-        if context["mode"] == "near" and cards:
-            context["results_map"] = results_map(cards, location, radius=radius, units=units)
+        if context["mode"] == "near" and shown:
+            context["results_map"] = results_map(shown, location, radius=radius, units=units)
     location_form.show_defaults(radius=context["radius"], units=units)
     context["where_html"] = where_html(location_form, valid=True)
     if context["mode"] == "place_problem" and not result.message and not result.ambiguous:

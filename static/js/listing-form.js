@@ -213,7 +213,7 @@
     });
     figure.querySelectorAll("[data-move]").forEach(function (button) {
       button.addEventListener("click", function () {
-        var step = { lat: STEP_M / 111320, lng: STEP_M / (111320 * Math.cos((current.lat * Math.PI) / 180)) };
+        var step = { lat: STEP_M / 111195, lng: STEP_M / (111195 * Math.cos((current.lat * Math.PI) / 180)) }; // metres a degree, as groups/geo.py
         var moves = {
           north: { lat: current.lat + step.lat, lng: current.lng },
           south: { lat: current.lat - step.lat, lng: current.lng },

@@ -42,19 +42,37 @@ def card_names(body):
 
 @pytest.fixture
 def maine(db):
-    for n, (name, code, region, lat, lng, pop) in enumerate([
-        ("Portland", "ME", "Maine", *PORTLAND_ME, 66881),
-        ("Portsmouth", "NH", "New Hampshire", *PORTSMOUTH_NH, 21530),
-    ], start=1):  # fmt: skip
-        Place.objects.create(geonameid=n, name=name, search_name=name.lower(), region_code=code, region_name=region,
-                             country_code="US", latitude=lat, longitude=lng, population=pop,
-                             time_zone="America/New_York")  # fmt: skip
+    for n, (name, code, region, lat, lng, pop) in enumerate(
+        [
+            ("Portland", "ME", "Maine", *PORTLAND_ME, 66881),
+            ("Portsmouth", "NH", "New Hampshire", *PORTSMOUTH_NH, 21530),
+        ],
+        start=1,
+    ):
+        Place.objects.create(
+            geonameid=n,
+            name=name,
+            search_name=name.lower(),
+            region_code=code,
+            region_name=region,
+            country_code="US",
+            latitude=lat,
+            longitude=lng,
+            population=pop,
+            time_zone="America/New_York",
+        )
 
 
 @pytest.fixture
 def portsmouth_group(maine):
-    return make_group(name="Seacoast Skills Circle", town="Portsmouth", region="NH", postal_code="03801",
-                      latitude=PORTSMOUTH_NH[0], longitude=PORTSMOUTH_NH[1])  # fmt: skip
+    return make_group(
+        name="Seacoast Skills Circle",
+        town="Portsmouth",
+        region="NH",
+        postal_code="03801",
+        latitude=PORTSMOUTH_NH[0],
+        longitude=PORTSMOUTH_NH[1],
+    )
 
 
 # --- Nothing near --------------------------------------------------------------------------
@@ -78,8 +96,9 @@ def test_the_widening_link_reaches_the_nearest_group_and_finds_it(client, portsm
 
 def test_with_filters_the_message_says_so_and_the_nearest_matches_them(client, portsmouth_group):
     mindfulness = SkillModule.objects.get(slug="mindfulness")
-    make_group(name="Dover Mindfulness", town="Dover", region="NH", latitude=43.1979, longitude=-70.8737,
-               module=mindfulness)  # fmt: skip
+    make_group(
+        name="Dover Mindfulness", town="Dover", region="NH", latitude=43.1979, longitude=-70.8737, module=mindfulness
+    )
     text = text_of(search(client, near="Portland, ME", module="mindfulness"))
     assert "No group that matches these filters meets in person within 25 mi of Portland, ME." in text
     assert "The nearest that matches them is" in text and "in Dover, NH: Dover Mindfulness." in text
@@ -89,10 +108,23 @@ def test_with_filters_the_message_says_so_and_the_nearest_matches_them(client, p
 
 def test_nothing_near_offers_online_groups_in_the_viewers_language_and_time(client, maine):
     for n in range(2):
-        make_group(name=f"Online English {n}", format="online", meeting_url="https://meet.example.org/x",
-                   latitude=None, longitude=None, time_zone="UTC")  # fmt: skip
-    make_group(name="En línea", format="online", language="es", meeting_url="https://meet.example.org/y",
-               latitude=None, longitude=None, time_zone="UTC")  # fmt: skip
+        make_group(
+            name=f"Online English {n}",
+            format="online",
+            meeting_url="https://meet.example.org/x",
+            latitude=None,
+            longitude=None,
+            time_zone="UTC",
+        )
+    make_group(
+        name="En línea",
+        format="online",
+        language="es",
+        meeting_url="https://meet.example.org/y",
+        latitude=None,
+        longitude=None,
+        time_zone="UTC",
+    )
     response = search(client, near="Portland, ME", tz="America/New_York")
     body = response.content.decode()
     link = unescape(re.search(r'<a href="([^"]+)">2 groups meet online in English</a>', body)[1])
@@ -115,8 +147,16 @@ def test_nothing_within_600_miles_says_so(client, maine):
 def test_the_nearest_private_group_is_measured_from_its_public_point(client, maine, facilitator):
     from tests.conftest import PRIVATE_GROUP
 
-    group = make_group(facilitator, **{**PRIVATE_GROUP, "town": "Portsmouth", "region": "NH",
-                                       "latitude": PORTSMOUTH_NH[0], "longitude": PORTSMOUTH_NH[1]})  # fmt: skip
+    group = make_group(
+        facilitator,
+        **{
+            **PRIVATE_GROUP,
+            "town": "Portsmouth",
+            "region": "NH",
+            "latitude": PORTSMOUTH_NH[0],
+            "longitude": PORTSMOUTH_NH[1],
+        },
+    )
     expected = round(km(PORTLAND_ME, (group.public_latitude, group.public_longitude)) / 1.609344)
     text = text_of(search(client, near="Portland, ME"))
     assert f"The nearest is {expected} mi away, in Portsmouth, NH" in text
@@ -130,8 +170,15 @@ def test_town_links_keep_every_filter_and_count_with_them(client, db):
     mindfulness = SkillModule.objects.get(slug="mindfulness")
     make_group(name="Harlem Mindful", module=mindfulness)
     make_group(name="Harlem Other")
-    make_group(name="Leeds Other", town="Leeds", region="England", country="GB", latitude=53.8, longitude=-1.55,
-               time_zone="Europe/London")  # fmt: skip
+    make_group(
+        name="Leeds Other",
+        town="Leeds",
+        region="England",
+        country="GB",
+        latitude=53.8,
+        longitude=-1.55,
+        time_zone="Europe/London",
+    )
     body = search(client, module="mindfulness", day="1").content.decode()
     towns = re.findall(r'<li><a href="([^"]+)">([^<]+)</a> <span class="muted">\((\d+)\)</span></li>', body)
     assert [(unescape(name), count) for _link, name, count in towns] == [("New York, NY", "1")]
@@ -151,8 +198,14 @@ def test_without_filters_town_counts_are_every_group(client, db):
 
 @pytest.mark.parametrize("words", ["online", "zoom", "Virtual"])
 def test_words_for_online_show_the_online_groups(client, group, words):
-    make_group(name="Zoom Wise Mind", format="online", meeting_url="https://meet.example.org/z", latitude=None,
-               longitude=None, time_zone="UTC")  # fmt: skip
+    make_group(
+        name="Zoom Wise Mind",
+        format="online",
+        meeting_url="https://meet.example.org/z",
+        latitude=None,
+        longitude=None,
+        time_zone="UTC",
+    )
     response = search(client, near=words)
     assert response.status_code == 200
     assert card_names(response.content.decode()) == ["Zoom Wise Mind"]
@@ -183,7 +236,9 @@ def markers(body):
 def cards(body):
     return re.findall(
         r'<span class="result-card__number" aria-hidden="true">(\d+)</span>\s*'
-        r'<h3 class="group-card__title"><a href="([^"]+)">', body)  # fmt: skip
+        r'<h3 class="group-card__title"><a href="([^"]+)">',
+        body,
+    )
 
 
 def test_the_map_is_shown_by_default_with_a_title_and_a_description(client, group):
@@ -244,14 +299,19 @@ def test_a_private_group_is_drawn_from_its_public_point_only(client, private_gro
     body = search(client, near="10027").content.decode()
     searched = geocode("10027").location
     public = maps.svg_map(
-        centre=(searched.latitude, searched.longitude), radius_km=25 * 1.609344, units="mi", title="t",
-        points=[maps.Point(private_group.public_latitude, private_group.public_longitude, "1")], towns=False,
-    )  # fmt: skip
+        centre=(searched.latitude, searched.longitude),
+        radius_km=25 * 1.609344,
+        units="mi",
+        title="t",
+        points=[maps.Point(private_group.public_latitude, private_group.public_longitude, "1")],
+        towns=False,
+    )
     drawn = MARKER_AT.search(svg(body))
     assert (float(drawn[1]), float(drawn[2])) == tuple(public.markers[0][3:5])
     # Moving the true point (and only it) changes nothing anyone sees on the map.
-    PeerGroup.objects.filter(pk=private_group.pk).update(latitude=private_group.latitude + 0.004,
-                                                         longitude=private_group.longitude - 0.004)  # fmt: skip
+    PeerGroup.objects.filter(pk=private_group.pk).update(
+        latitude=private_group.latitude + 0.004, longitude=private_group.longitude - 0.004
+    )
     assert svg(search(client, near="10027").content.decode()) == svg(body)
     for value in (private_group.latitude, private_group.longitude):
         assert str(value) not in body
@@ -259,11 +319,25 @@ def test_a_private_group_is_drawn_from_its_public_point_only(client, private_gro
 
 def test_the_map_labels_the_biggest_towns_around(client, group):
     make_group(name="Flatbush Group", latitude=40.65, longitude=-73.95)  # the map reaches out to ~18 km
-    for n, (name, lat, lng, pop) in enumerate([("Yonkers", 40.93121, -73.89875, 200370),
-                                               ("Newark", 40.73566, -74.17237, 281944),
-                                               ("Tiny Hamlet", 40.82, -73.96, 10)], start=1):  # fmt: skip
-        Place.objects.create(geonameid=n, name=name, search_name=name.lower(), region_code="NY", country_code="US",
-                             latitude=lat, longitude=lng, population=pop, time_zone="America/New_York")  # fmt: skip
+    for n, (name, lat, lng, pop) in enumerate(
+        [
+            ("Yonkers", 40.93121, -73.89875, 200370),
+            ("Newark", 40.73566, -74.17237, 281944),
+            ("Tiny Hamlet", 40.82, -73.96, 10),
+        ],
+        start=1,
+    ):
+        Place.objects.create(
+            geonameid=n,
+            name=name,
+            search_name=name.lower(),
+            region_code="NY",
+            country_code="US",
+            latitude=lat,
+            longitude=lng,
+            population=pop,
+            time_zone="America/New_York",
+        )
     map_svg = svg(search(client, near="10027").content.decode())
     labels = re.findall(r'<g class="svg-map__town"><circle[^>]*/><text[^>]*>([^<]+)</text></g>', map_svg)
     assert "Yonkers" in labels and "Newark" in labels
@@ -292,8 +366,9 @@ def test_the_map_costs_one_query_for_its_towns_and_none_once_cached(client, grou
 
 
 def test_an_empty_search_costs_no_more_queries_than_one_with_results(client, portsmouth_group):
-    make_group(name="Portland Group", town="Portland", region="ME", latitude=PORTLAND_ME[0] + 0.01,
-               longitude=PORTLAND_ME[1])  # fmt: skip
+    make_group(
+        name="Portland Group", town="Portland", region="ME", latitude=PORTLAND_ME[0] + 0.01, longitude=PORTLAND_ME[1]
+    )
     search(client, near="Portland, ME", radius="5")
     search(client, near="Portsmouth, NH", radius="5")
     with_results = queries_of(client, near="Portland, ME", radius="5")
@@ -305,14 +380,30 @@ def test_an_empty_search_costs_no_more_queries_than_one_with_results(client, por
 def test_a_pin_map_shows_one_pin_where_the_listing_says_and_the_towns_around(db):
     from groups import maps
 
-    Place.objects.create(geonameid=1, name="Leeds", search_name="leeds", country_code="GB", latitude=53.79648,
-                         longitude=-1.54785, population=455123, time_zone="Europe/London")  # fmt: skip
-    Place.objects.create(geonameid=2, name="Far Away", search_name="far away", country_code="GB", latitude=51.5,
-                         longitude=-0.12, population=8000000, time_zone="Europe/London")  # fmt: skip
+    Place.objects.create(
+        geonameid=1,
+        name="Leeds",
+        search_name="leeds",
+        country_code="GB",
+        latitude=53.79648,
+        longitude=-1.54785,
+        population=455123,
+        time_zone="Europe/London",
+    )
+    Place.objects.create(
+        geonameid=2,
+        name="Far Away",
+        search_name="far away",
+        country_code="GB",
+        latitude=51.5,
+        longitude=-0.12,
+        population=8000000,
+        time_zone="Europe/London",
+    )
     pin = maps.pin_map(latitude=53.8, longitude=-1.55, title="Where your group's pin is")
     assert len(pin.markers) == 1
     _number, _name, _url, x, y = pin.markers[0]
-    assert (x, y) == (maps.WIDTH / 2, maps.HEIGHT / 2)  # the pin is the middle of its map
+    assert (x, y) == (320, 180)  # the pin is the middle of its map, 640 by 360
     assert pin.towns == ["Leeds"]
     assert "<title id=" in pin.html and "Where your group" in pin.html
     assert "href=" not in pin.html  # nothing to follow: it is the facilitator's own pin

@@ -63,7 +63,7 @@ def test_the_search_filters_name_the_modules_and_audiences_in_spanish(client):
 
 
 def test_an_information_page_under_es_is_the_spanish_page(client):
-    from lessons.pages import parse_content_file
+    from lessons.content_files import parse_content_file
 
     page = parse_content_file(ES / "pages" / "crisis.md")
     body = client.get("/es/crisis/").content.decode()

@@ -13,11 +13,11 @@ from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import LocalePrefixPattern
 
+from dbtselfhelp.pages import INFORMATION_PAGES
 from groups.models import NOT_CONFIRMED_IN_TIME, FacilitatorInvitation, JoinRequest, ListingEvent, Notice, Report
 from groups.notifications import stop_token
 from groups.waiting import WaitingRequest
 from lessons.models import Testimonial
-from lessons.views import INFORMATION_PAGES
 from tests.accounts.test_professionals import make_professional
 from tests.conftest import PRIVATE_GROUP, make_group, make_user
 

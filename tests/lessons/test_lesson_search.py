@@ -12,8 +12,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from dbtselfhelp.pages import get_page
+from lessons.content_files import CONTENT_DIR
 from lessons.models import Lesson, Skill, SkillModule
-from lessons.pages import CONTENT_DIR, get_page
 
 
 def results(client, q, **headers):

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from lessons.markdown import render_markdown
+from dbtselfhelp.markdown import render_markdown
 from tests.conftest import make_group
 
 ATTEMPTS = [

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.urls import Resolver404, resolve
 
-from lessons.pages import parse_content_file
+from lessons.content_files import parse_content_file
 
 CONTENT = Path(__file__).resolve().parents[2] / "lessons" / "content"
 ES = CONTENT / "es"

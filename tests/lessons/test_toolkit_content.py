@@ -10,8 +10,8 @@ from pathlib import Path
 
 from django.urls import Resolver404, resolve
 
-from lessons.markdown import render_markdown
-from lessons.pages import parse_content_file
+from dbtselfhelp.markdown import render_markdown
+from lessons.content_files import parse_content_file
 
 CONTENT = Path(__file__).resolve().parents[2] / "lessons" / "content"
 TOOLKIT = CONTENT / "toolkit"

@@ -61,7 +61,8 @@ class Command(BaseCommand):
                 cursor.execute("ANALYZE groups_waitingrequest")
         place = Place.objects.filter(name=city, country_code="US").order_by("-population").first()
         lead = User.objects.filter(email="bench-lead@example.org").first() or User.objects.create_user(
-            email="bench-lead@example.org", password=None, display_name="Bench")  # fmt: skip
+            email="bench-lead@example.org", password=None, display_name="Bench"
+        )
         moderator = self.bench_moderator()
         now = timezone.now()
 
@@ -72,8 +73,10 @@ class Command(BaseCommand):
             t = time.perf_counter()
             counts.append(alerts.matching_requests(group, now).count())
             times.append((time.perf_counter() - t) * 1000)
-        self.stdout.write(f"Matching requests near {place.label}: {counts[0]:,} found; "
-                          f"median {statistics.median(times):.1f} ms, max {max(times):.1f} ms (5 runs)")  # fmt: skip
+        self.stdout.write(
+            f"Matching requests near {place.label}: {counts[0]:,} found; "
+            f"median {statistics.median(times):.1f} ms, max {max(times):.1f} ms (5 runs)"
+        )
         if connection.vendor == "postgresql":
             group = PeerGroup.objects.get(slug="bench-waiting-0")
             sql, params = alerts.matching_requests(group, now).values("pk").query.sql_with_params()
@@ -97,8 +100,10 @@ class Command(BaseCommand):
             sent = alerts.send_alerts(group_id=group.pk, reason=WaitingAlert.Reason.PUBLISHED, now=now)
         fan_out = time.perf_counter() - t
         queued = OutgoingEmail.objects.count() - before
-        self.stdout.write(f"Fan-out: {sent:,} alert e-mails queued ({queued:,} in the outbox) in {fan_out:.1f} s, "
-                          f"{sent / fan_out if fan_out else 0:.0f} a second")  # fmt: skip
+        self.stdout.write(
+            f"Fan-out: {sent:,} alert e-mails queued ({queued:,} in the outbox) in {fan_out:.1f} s, "
+            f"{sent / fan_out if fan_out else 0:.0f} a second"
+        )
         t = time.perf_counter()
         again = alerts.send_alerts(group_id=group.pk, reason=WaitingAlert.Reason.PUBLISHED, now=now)
         self.stdout.write(f"The same task run again: {again} e-mails, {time.perf_counter() - t:.1f} s")
@@ -120,17 +125,29 @@ class Command(BaseCommand):
     def make_group(self, place, lead, slug, status=PeerGroup.Status.PUBLISHED):
         PeerGroup.objects.filter(slug=slug).delete()
         group = PeerGroup.objects.create(
-            name=slug, slug=slug, description="Benchmark", status=status, contact_name="Bench", town=place.name,
-            region=place.region_code, country=place.country_code, latitude=place.latitude,
-            longitude=place.longitude, time_zone=place.time_zone or "UTC", language="en",
-        )  # fmt: skip
+            name=slug,
+            slug=slug,
+            description="Benchmark",
+            status=status,
+            contact_name="Bench",
+            town=place.name,
+            region=place.region_code,
+            country=place.country_code,
+            latitude=place.latitude,
+            longitude=place.longitude,
+            time_zone=place.time_zone or "UTC",
+            language="en",
+        )
         MeetingTime.objects.create(group=group, weekday=1, start=dt_time(19), end=dt_time(20))
         GroupFacilitator.objects.get_or_create(group=group, user=lead, defaults={"role": GroupFacilitator.Role.LEAD})
         return group
 
     def fill(self, rng, count):
-        towns = list(Place.objects.filter(country_code__in=["US", "GB"], population__gte=1000).values_list(
-            "latitude", "longitude", "population"))  # fmt: skip
+        towns = list(
+            Place.objects.filter(country_code__in=["US", "GB"], population__gte=1000).values_list(
+                "latitude", "longitude", "population"
+            )
+        )
         weights = [t[2] for t in towns]
         now = timezone.now()
         area_km, cell_km = float(settings.WAITING_AREA_KM), float(settings.WAITING_CELL_KM)
@@ -142,12 +159,21 @@ class Command(BaseCommand):
                 cell = cell_for(max(-90, min(90, lat)), lng, size_km=cell_km)
                 clat, clng = cell.centre
                 fmt = rng.choices(["either", "in_person", "online"], weights=[6, 3, 1])[0]
-                rows.append(WaitingRequest(
-                    email=f"bench-{made + len(rows)}@example.org", cell_latitude=clat, cell_longitude=clng,
-                    cell_key=cell.key, area_key=cell_for(clat, clng, size_km=area_km).key,
-                    radius_km=rng.choice([8.0, 16.1, 40.2, 80.5]), format=fmt, language="en", created_at=now,
-                    confirmed_at=now, expires_at=now + timedelta(days=365),
-                ))  # fmt: skip
+                rows.append(
+                    WaitingRequest(
+                        email=f"bench-{made + len(rows)}@example.org",
+                        cell_latitude=clat,
+                        cell_longitude=clng,
+                        cell_key=cell.key,
+                        area_key=cell_for(clat, clng, size_km=area_km).key,
+                        radius_km=rng.choice([8.0, 16.1, 40.2, 80.5]),
+                        format=fmt,
+                        language="en",
+                        created_at=now,
+                        confirmed_at=now,
+                        expires_at=now + timedelta(days=365),
+                    )
+                )
             with transaction.atomic():
                 WaitingRequest.objects.bulk_create(rows, batch_size=5000)
             made += len(rows)

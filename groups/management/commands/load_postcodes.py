@@ -23,6 +23,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from groups import geo
 from groups.models import Place, PostalCode
 
 from .load_places import ProgressBar
@@ -102,8 +103,9 @@ def uk_rows(areas):
     if not sums:
         return []
     codes = sorted(sums)
-    longitudes, latitudes = convert_lonlat([sums[c][0] / sums[c][2] for c in codes],
-                                           [sums[c][1] / sums[c][2] for c in codes])  # fmt: skip
+    longitudes, latitudes = convert_lonlat(
+        [sums[c][0] / sums[c][2] for c in codes], [sums[c][1] / sums[c][2] for c in codes]
+    )
     points = dict(zip(codes, zip(latitudes.tolist(), longitudes.tolist(), strict=True), strict=True))
     towns = Towns("GB")
     post_towns = {row["code"]: row.get("localityName") or "" for row in package_rows("GB")}  # "LS": "Leeds"
@@ -117,8 +119,16 @@ def uk_rows(areas):
         district = code.split(" ")[0]
         latitude, longitude = points[code]
         kind = PostalCode.Kind.UK_SECTOR if " " in code else PostalCode.Kind.UK_DISTRICT
-        rows.append(PostalCode(country_code="GB", code=code, kind=kind, name=names.get(district, ""),
-                               latitude=round(latitude, 5), longitude=round(longitude, 5)))  # fmt: skip
+        rows.append(
+            PostalCode(
+                country_code="GB",
+                code=code,
+                kind=kind,
+                name=names.get(district, ""),
+                latitude=round(latitude, 5),
+                longitude=round(longitude, 5),
+            )
+        )
     return rows
 
 
@@ -137,9 +147,17 @@ def canada_rows():
         if not re.fullmatch(r"[A-Z]\d[A-Z]", code) or row.get("latitude") is None:
             continue
         name = re.sub(r"\s*\(.*$", "", row.get("localityName") or "").strip()  # "Downtown Toronto (CN Tower / …)"
-        rows.append(PostalCode(country_code="CA", code=code, kind=PostalCode.Kind.CA_FSA, name=name[:200],
-                               region_code=row.get("stateCode") or "", latitude=row["latitude"],
-                               longitude=row["longitude"]))  # fmt: skip
+        rows.append(
+            PostalCode(
+                country_code="CA",
+                code=code,
+                kind=PostalCode.Kind.CA_FSA,
+                name=name[:200],
+                region_code=row.get("stateCode") or "",
+                latitude=row["latitude"],
+                longitude=row["longitude"],
+            )
+        )
     return rows
 
 
@@ -154,9 +172,17 @@ def australia_rows():
         # The package names one locality of the code, sometimes a mail centre ("CITY DELIVERY CENTRE"):
         # the town people would name is the gazetteer's, when one is close.
         name = towns.nearest_name(latitude, longitude, within_km=5) or (row.get("localityName") or "").title()
-        rows.append(PostalCode(country_code="AU", code=code, kind=PostalCode.Kind.AU_POSTCODE, name=name[:200],
-                               region_code=row.get("stateCode") or "", latitude=latitude,
-                               longitude=longitude))  # fmt: skip
+        rows.append(
+            PostalCode(
+                country_code="AU",
+                code=code,
+                kind=PostalCode.Kind.AU_POSTCODE,
+                name=name[:200],
+                region_code=row.get("stateCode") or "",
+                latitude=latitude,
+                longitude=longitude,
+            )
+        )
     return rows
 
 
@@ -167,21 +193,23 @@ class Towns:
 
     def __init__(self, country):
         self.grid = defaultdict(list)
-        for row in Place.objects.filter(country_code=country).values_list("name", "latitude", "longitude",
-                                                                           "population"):  # fmt: skip
+        for row in Place.objects.filter(country_code=country).values_list(
+            "name", "latitude", "longitude", "population"
+        ):
             self.grid[self._cell(row[1], row[2])].append(row)
 
     def _cell(self, latitude, longitude):
         return int(math.floor(latitude / self.CELL)), int(math.floor(longitude / self.CELL))
 
     def around(self, latitude, longitude, within_km):
-        reach = int(math.ceil(within_km / 111.2 / self.CELL / max(math.cos(math.radians(latitude)), 0.2))) + 1
+        shrink = max(math.cos(math.radians(latitude)), 0.2)
+        reach = int(math.ceil(within_km / geo.KM_PER_DEGREE / self.CELL / shrink)) + 1
         row, column = self._cell(latitude, longitude)
         found = []
         for d_row in range(-reach, reach + 1):
             for d_column in range(-reach, reach + 1):
                 for name, lat, lng, population in self.grid.get((row + d_row, column + d_column), ()):
-                    distance = distance_km(latitude, longitude, lat, lng)
+                    distance = geo.distance_km(latitude, longitude, lat, lng)
                     if distance <= within_km:
                         found.append((distance, population, name))
         return found
@@ -207,12 +235,3 @@ class Towns:
         if close:
             return min(close)[2]
         return post_town or (min(found)[2] if found else "")
-
-
-def distance_km(lat1, lng1, lat2, lng2):
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    a = (
-        math.sin((phi2 - phi1) / 2) ** 2
-        + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(lng2 - lng1) / 2) ** 2
-    )
-    return 2 * 6371.0 * math.asin(math.sqrt(min(a, 1.0)))

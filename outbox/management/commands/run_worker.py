@@ -17,8 +17,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--queue-name", default="default", help="Queues to run, comma-separated; '*' for all.")
         parser.add_argument("--interval", type=float, default=0.5, help="Seconds to wait when no task is ready.")
-        parser.add_argument("--sweep-seconds", type=float, default=settings.WORKER_SWEEP_SECONDS,
-                            help="Seconds between sweeps of the outbox (e-mail due again).")  # fmt: skip
+        parser.add_argument(
+            "--sweep-seconds",
+            type=float,
+            default=settings.WORKER_SWEEP_SECONDS,
+            help="Seconds between sweeps of the outbox (e-mail due again).",
+        )
 
     def handle(self, *args, **options):
         # A mail server that fails rests for a while: messages stay due and the next sweep sends them.

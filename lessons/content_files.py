@@ -1,8 +1,8 @@
-"""The site's information pages, kept as Markdown files under lessons/content/pages/ (English) and
-lessons/content/<language>/pages/."""
+"""The site's content files: lessons, toolkit pages and information pages, kept as Markdown files
+with a small header under lessons/content/ (English) and lessons/content/<language>/ (translations),
+one folder for everything a translator works on."""
 
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
@@ -33,13 +33,3 @@ def parse_content_file(path):
         if sep:
             meta[key.strip()] = value.strip()
     return ContentFile(slug=Path(path).stem, meta=meta, body=body.strip())
-
-
-@cache
-def get_page(slug, language="en"):
-    """An information page in the language (lessons/content/<language>/pages/), else in English."""
-    for folder in (CONTENT_DIR / language / "pages", CONTENT_DIR / "pages"):
-        path = folder / f"{slug}.md"
-        if path.is_file():
-            return parse_content_file(path)
-    return None

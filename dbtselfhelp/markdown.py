@@ -6,7 +6,7 @@ abbreviation's expansion."""
 
 import markdown as md
 import nh3
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "code", "em", "h2", "h3", "h4", "hr", "li",
@@ -19,7 +19,7 @@ ALLOWED_ATTRIBUTES = {"*": set(), "a": {"href"}, "abbr": {"title"}}
 EXTENSIONS = ["abbr", "def_list", "fenced_code", "tables", "sane_lists"]
 
 
-def render_markdown(text):
+def render_markdown(text: str | None) -> SafeString:
     """Sanitised HTML for a Markdown string, safe to put in a template."""
     html = md.markdown(text or "", extensions=EXTENSIONS, output_format="html")
     clean = nh3.clean(
@@ -32,7 +32,7 @@ def render_markdown(text):
     return mark_safe(clean)
 
 
-def render_site_content(text):
+def render_site_content(text: str | None) -> SafeString:
     """The site's own pages and lessons (shipped files, edited by staff): the same, except that a
     heading may carry an id (`## Domestic abuse {#domestic-abuse}`) so other pages can link to it.
     Never for text members or facilitators write: that goes through render_markdown."""
