@@ -122,6 +122,9 @@ def test_authorization_matrix(client, db, request, persona):
         assert response.status_code == (302 if persona in ("anonymous", "moderator") else 403), (persona, url)
     profile.refresh_from_db()
     assert (profile.status == ProfessionalProfile.Status.VERIFIED) is (persona == "moderator")
+    message.refresh_from_db()
+    assert (message.status == "handled") is (persona == "moderator")
+    assert (message.handled_by is None) is (persona != "moderator")
     # Public pages for everyone; the forms for signed-in verified members.
     assert client.get(reverse("professional_list")).status_code == 200
     assert client.get(reverse("contact")).status_code == 200
