@@ -285,3 +285,47 @@ def test_an_unverified_member_cannot_list_a_group(client, unverified):
     response = client.get(reverse("group_create"))
     assert response.status_code == 302
     assert response["Location"] == reverse("account_email")
+
+
+# --- Advisers: a facilitator asks a verified professional; only that professional answers ----------
+
+
+@pytest.fixture
+def dana(db):
+    """A verified professional in the group's region (NY), open to being asked."""
+    from tests.accounts.test_professionals import make_professional
+
+    return make_professional("dana@example.org", licence_region="NY").user
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_only_the_groups_facilitator_asks_a_professional_to_advise(
+    as_persona, group, facilitator, other_group, dana, persona
+):
+    from groups.models import GroupAdviser
+    from outbox.models import OutgoingEmail
+
+    check(as_persona(persona).post(reverse("adviser_invite", args=[group.slug, dana.pk])), FACILITATOR_ONLY[persona])
+    asked = list(GroupAdviser.objects.values_list("group__slug", "user__email", "status", "invited_by__email"))
+    emails = list(OutgoingEmail.objects.values_list("to", "template"))
+    if_asked = ([(group.slug, "dana@example.org", "invited", "fran@example.org")],
+                [("dana@example.org", "adviser_invitation")])  # fmt: skip
+    assert (asked, emails) == (if_asked if FACILITATOR_ONLY[persona] == 302 else ([], []))
+
+
+ANSWERERS = ["anonymous", "member", "other_facilitator", "facilitator", "moderator", "dana"]
+ANSWER = dict(anonymous=LOGIN, member=404, other_facilitator=404, facilitator=404, moderator=404, dana=302)
+
+
+@pytest.mark.parametrize("persona", ANSWERERS)
+@pytest.mark.parametrize(("name", "answered"), [("adviser_accept", "accepted"), ("adviser_decline", "declined")])
+def test_only_the_invited_professional_answers_an_adviser_invitation(
+    as_persona, group, facilitator, other_group, dana, persona, name, answered
+):
+    from groups.models import GroupAdviser
+
+    invitation = GroupAdviser.objects.create(group=group, user=dana, invited_by=facilitator)
+    check(as_persona(persona).post(reverse(name, args=[invitation.pk])), ANSWER[persona])
+    invitation.refresh_from_db()
+    assert invitation.status == (answered if ANSWER[persona] == 302 else "invited")
+    assert (invitation.responded_at is None) is (ANSWER[persona] != 302)
