@@ -124,6 +124,8 @@ def test_the_join_form(client, member, group, message):
     JoinRequest.objects.filter(user=member).delete()
     response = client.post(reverse("group_join", args=[group.slug]), {"message": message})
     assert response.status_code in (302, 400, 429)
+    saved = list(JoinRequest.objects.filter(user=member).values_list("group", "status", "message"))
+    assert saved == ([(group.pk, "pending", message.strip())] if response.status_code == 302 else [])
 
 
 def test_the_contact_form(client, db, monkeypatch):
