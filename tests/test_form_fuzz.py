@@ -2,10 +2,13 @@
 never a 500, and nothing is half-saved. CSRF checks are enforced, as in a browser: the client
 sends the token a form page gave it, and a post without one is refused."""
 
+from datetime import timedelta
+
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -106,15 +109,37 @@ def test_the_report_form(client, member, group, settings):
     assert outcomes.count(302) >= 5 and outcomes.count(400) >= 5, outcomes
 
 
-@FUZZ
-@given(fields=st.fixed_dictionaries({"date": junk, "text": junk, "cancels_meeting": junk}))
-def test_the_notice_form(client, facilitator, group, fields):
+def test_the_notice_form(client, facilitator, group):
+    """Valid and junk notices mixed: an accepted one saves exactly the notice it sent, a refused
+    one saves nothing, and both happen."""
     client.force_login(facilitator)
-    before = Notice.objects.count()
-    response = client.post(reverse("group_notices", args=[group.slug]), fields)
-    assert response.status_code in (302, 400)
-    if response.status_code == 400:
-        assert Notice.objects.count() == before
+    outcomes = []
+    today = timezone.now().date()
+    valid = st.fixed_dictionaries(
+        {
+            "date": st.integers(1, 300).map(lambda days: (today + timedelta(days=days)).isoformat()),
+            "text": typed.filter(lambda text: text.strip()),
+            "cancels_meeting": st.sampled_from(["", "on"]),
+        }
+    )
+
+    @FUZZ
+    @given(fields=st.one_of(valid, st.fixed_dictionaries({"date": junk, "text": junk, "cancels_meeting": junk})))
+    def send(fields):
+        before = set(Notice.objects.values_list("pk", flat=True))
+        response = client.post(reverse("group_notices", args=[group.slug]), fields)
+        assert response.status_code in (302, 400), response.status_code
+        new = Notice.objects.exclude(pk__in=before)
+        if response.status_code == 302:
+            assert [(n.group, n.date.isoformat(), n.text, n.cancels_meeting) for n in new] == [
+                (group, fields["date"], fields["text"].strip(), fields["cancels_meeting"] == "on")
+            ]
+        else:
+            assert not new.exists()
+        outcomes.append(response.status_code)
+
+    send()
+    assert outcomes.count(302) >= 5 and outcomes.count(400) >= 5, outcomes
 
 
 @FUZZ
