@@ -53,8 +53,42 @@ def pytest_report_header(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Browser tests last: they flush the database, so everything else runs first."""
-    items.sort(key=lambda item: "/e2e/" in str(item.path).replace("\\", "/"))
+    """Browser tests last: they flush the database, so everything else runs first. Before them, the
+    check that each authorization test requested the views it is named for (it reads what the
+    tests before it requested)."""
+
+    def order(item):
+        return ("/e2e/" in str(item.path).replace("\\", "/"), item.name == "test_each_named_test_requests_its_views")
+
+    items.sort(key=order)
+
+
+# "tests.groups.test_authorization::test_pages" -> {(url name, slug or None)} that the test's
+# client requests resolved to, over every run of it in this session.
+VIEWS_REQUESTED: dict[str, set[tuple[str, str | None]]] = {}
+
+
+@pytest.fixture(autouse=True)
+def _record_views_requested(request, monkeypatch):
+    """Note which views each test's client reaches, for tests/test_authorization_coverage.py."""
+    from django.test import client as test_client
+    from django.urls import Resolver404
+
+    if request.node.module is None:
+        return
+    seen = VIEWS_REQUESTED.setdefault(f"{request.node.module.__name__}::{request.node.originalname}", set())
+    original = test_client.Client.request
+
+    def request_and_record(self, **environ):
+        response = original(self, **environ)
+        try:
+            match = response.resolver_match
+            seen.add((match.url_name, match.kwargs.get("slug")))
+        except (Resolver404, AttributeError):
+            pass
+        return response
+
+    monkeypatch.setattr(test_client.Client, "request", request_and_record)
 
 
 @pytest.fixture(autouse=True)

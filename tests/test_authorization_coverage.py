@@ -4,7 +4,10 @@ moderator) in COVERED."""
 
 import importlib
 
+import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.conftest import VIEWS_REQUESTED
 
 GROUPS = "tests.groups.test_authorization"
 ACCOUNTS = "tests.accounts.test_contact_and_console"
@@ -24,22 +27,23 @@ COVERED = {
     **dict.fromkeys(["group_list", "group_create", "group_manage", "moderation", "meeting_guide_feed",
                      "feed_about"],
                     f"{GROUPS}::test_pages"),
-    **dict.fromkeys(["notice_delete", "facilitator_remove", "invitation_cancel", "moderation_report_close",
-                     "moderation_report_ask"],
-                    f"{GROUPS}::test_object_actions"),
+    "notice_delete": f"{GROUPS}::test_only_the_groups_facilitator_deletes_a_notice",
+    "facilitator_remove": f"{GROUPS}::test_only_the_groups_facilitator_removes_a_co_facilitator",
+    "invitation_cancel": f"{GROUPS}::test_only_the_groups_facilitator_cancels_an_invitation",
+    "moderation_report_ask": f"{GROUPS}::test_only_a_moderator_asks_a_reports_facilitators",
+    "moderation_report_close": f"{GROUPS}::test_only_a_moderator_closes_a_report",
     **dict.fromkeys(["group_approve", "group_decline", "group_remove"],
                     f"{GROUPS}::test_only_the_groups_facilitators_decide_requests"),
     **dict.fromkeys(["start_group", "waiting_create", "waiting_confirm", "waiting_unsubscribe", "waiting_renew",
                      "waiting_stop"], "tests.groups.test_waiting::test_who_may_use_the_waiting_pages"),
     **dict.fromkeys(["group_print", "group_print_pdf", "group_flyer", "group_flyer_pdf"],
                     "tests.groups.test_outreach::test_everyone_may_print_a_published_group_and_nobody_a_draft"),
-    "member_calendar_reset": f"{GROUPS}::test_calendar_reset",
+    "member_calendar_reset": f"{GROUPS}::test_calendar_reset_gives_the_signed_in_person_a_new_address",
     "member_calendar": "tests.groups.test_calendars_and_feed::test_resetting_the_calendar_address_kills_the_old_one",
     "invitation_accept": "tests.groups.test_facilitators::test_invitation_cannot_be_accepted_by_someone_else",
-    "adviser_invite": "tests.accounts.test_professionals::"
-    "test_only_professionals_in_the_region_who_offered_can_be_asked",
-    "adviser_accept": "tests.accounts.test_professionals::test_someone_else_cannot_answer_an_adviser_invitation",
-    "adviser_decline": "tests.accounts.test_professionals::test_someone_else_cannot_answer_an_adviser_invitation",
+    "adviser_invite": f"{GROUPS}::test_only_the_groups_facilitator_asks_a_professional_to_advise",
+    **dict.fromkeys(["adviser_accept", "adviser_decline"],
+                    f"{GROUPS}::test_only_the_invited_professional_answers_an_adviser_invitation"),
     # issue 18: the skills rotation and members' e-mails about changes
     **dict.fromkeys(["group_rotation", "group_rotation_follow", "group_rotation_stop", "group_rotation_pin",
                      "group_rotation_unpin", "group_rotation_skip"],
@@ -52,20 +56,23 @@ COVERED = {
                     "tests.accounts.test_account::test_anonymous_is_sent_to_login"),
     **dict.fromkeys(
         ["moderation_professionals", "moderation_professional", "moderation_professional_verify",
-         "moderation_professional_reject", "moderation_messages", "moderation_message_handled",
+         "moderation_messages", "moderation_message_handled",
          "professional_list", "professional_join", "contact"],
         f"{ACCOUNTS}::test_authorization_matrix",
     ),
+    "moderation_professional_reject": f"{ACCOUNTS}::test_only_a_moderator_rejects_a_professionals_application",
+    "moderation_testimonial_reject": f"{LESSONS}::test_only_a_moderator_rejects_a_testimonial",
     "professional_me": "tests.accounts.test_professionals::test_editing_the_statement_keeps_the_listing",
     "professional_withdraw": "tests.accounts.test_professionals::test_withdrawing_removes_the_listing",
     "professional_detail": "tests.accounts.test_desk_professionals::test_only_verified_entries_are_public",
     # lessons and information pages
     **dict.fromkeys(
         ["lesson_index", "lesson_feed", "skill_list", "testimonial_list", "testimonial_create",
-         "moderation_testimonials", "moderation_testimonial_approve", "moderation_testimonial_reject", "robots_txt"],
+         "moderation_testimonials", "moderation_testimonial_approve", "robots_txt"],
         f"{LESSONS}::test_authorization_matrix",
     ),
-    **dict.fromkeys(["lesson_detail", "lesson_module"], f"{LESSONS}::test_drafts_are_404_to_the_public_and_members"),
+    "lesson_detail": f"{LESSONS}::test_drafts_are_404_to_the_public_and_members",
+    "lesson_module": f"{LESSONS}::test_a_modules_page_is_open_to_everyone_and_lists_only_its_published_lessons",
     "skill_detail": f"{LESSONS}::test_every_shipped_skill_renders",
     **dict.fromkeys(["toolkit_index", "toolkit_page"],
                     "tests.lessons.test_toolkit_pages::test_the_toolkit_is_open_to_everyone"),
@@ -103,3 +110,23 @@ def test_every_named_test_exists():
     for name, where in COVERED.items():
         module, function = where.split("::")
         assert hasattr(importlib.import_module(module), function), (name, where)
+
+
+def requested(where, name, module_slugs):
+    """Whether the test `where` requested the view `name` in this session. /lessons/<slug>/ is
+    one route for two names: a module's page when the slug is a module's, else a lesson's."""
+    seen = VIEWS_REQUESTED[where]
+    if name in ("lesson_detail", "lesson_module"):
+        return any(n == "lesson_detail" and (slug in module_slugs) is (name == "lesson_module") for n, slug in seen)
+    return any(n == name for n, _slug in seen)
+
+
+def test_each_named_test_requests_its_views():
+    """Run after the others (tests/conftest.py orders it so): each named test that ran in this
+    session did request the view it is named for, as recorded by tests/conftest.py."""
+    ran = {name: where for name, where in COVERED.items() if where in VIEWS_REQUESTED}
+    if not ran:
+        pytest.skip("none of the named tests ran in this session")
+    module_slugs = {"mindfulness", "distress-tolerance", "emotion-regulation", "interpersonal-effectiveness"}
+    never = sorted(f"{name} <- {where}" for name, where in ran.items() if not requested(where, name, module_slugs))
+    assert not never, f"Named tests that never request their view: {never}"

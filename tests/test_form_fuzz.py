@@ -2,10 +2,13 @@
 never a 500, and nothing is half-saved. CSRF checks are enforced, as in a browser: the client
 sends the token a form page gave it, and a post without one is refused."""
 
+from datetime import timedelta
+
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -74,26 +77,69 @@ def test_the_listing_form(client, facilitator, data):
         assert (PeerGroup.objects.count(), MeetingTime.objects.count()) == before
 
 
-@FUZZ
-@given(fields=st.fixed_dictionaries({"reason": junk, "text": junk}))
-def test_the_report_form(client, member, group, fields):
+# Text a person could type: any letters, marks, digits, punctuation and spaces, no control characters.
+typed = st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")), max_size=300)
+
+
+def test_the_report_form(client, member, group, settings):
+    """Valid and junk reports mixed: an accepted one saves exactly the one report it sent, a
+    refused one saves nothing, and both happen."""
+    settings.REPORTS_PER_USER_PER_DAY = 10_000
     client.force_login(member)
-    before = Report.objects.count()
-    response = client.post(reverse("group_report", args=[group.slug]), fields)
-    assert response.status_code in (302, 400, 429)
-    if response.status_code != 302:
-        assert Report.objects.count() == before
+    outcomes = []
+    valid = st.fixed_dictionaries({"reason": st.sampled_from(["closed", "wrong", "inappropriate", "other"]),
+                                   "text": typed})  # fmt: skip
+
+    @FUZZ
+    @given(fields=st.one_of(valid, st.fixed_dictionaries({"reason": junk, "text": junk})))
+    def send(fields):
+        before = set(Report.objects.values_list("pk", flat=True))
+        response = client.post(reverse("group_report", args=[group.slug]), fields)
+        assert response.status_code in (302, 400), response.status_code
+        new = Report.objects.exclude(pk__in=before)
+        if response.status_code == 302:
+            assert [(r.group, r.reporter, r.reason, r.text) for r in new] == [
+                (group, member, fields["reason"], fields["text"].strip())
+            ]
+        else:
+            assert not new.exists()
+        outcomes.append(response.status_code)
+
+    send()
+    assert outcomes.count(302) >= 5 and outcomes.count(400) >= 5, outcomes
 
 
-@FUZZ
-@given(fields=st.fixed_dictionaries({"date": junk, "text": junk, "cancels_meeting": junk}))
-def test_the_notice_form(client, facilitator, group, fields):
+def test_the_notice_form(client, facilitator, group):
+    """Valid and junk notices mixed: an accepted one saves exactly the notice it sent, a refused
+    one saves nothing, and both happen."""
     client.force_login(facilitator)
-    before = Notice.objects.count()
-    response = client.post(reverse("group_notices", args=[group.slug]), fields)
-    assert response.status_code in (302, 400)
-    if response.status_code == 400:
-        assert Notice.objects.count() == before
+    outcomes = []
+    today = timezone.now().date()
+    valid = st.fixed_dictionaries(
+        {
+            "date": st.integers(1, 300).map(lambda days: (today + timedelta(days=days)).isoformat()),
+            "text": typed.filter(lambda text: text.strip()),
+            "cancels_meeting": st.sampled_from(["", "on"]),
+        }
+    )
+
+    @FUZZ
+    @given(fields=st.one_of(valid, st.fixed_dictionaries({"date": junk, "text": junk, "cancels_meeting": junk})))
+    def send(fields):
+        before = set(Notice.objects.values_list("pk", flat=True))
+        response = client.post(reverse("group_notices", args=[group.slug]), fields)
+        assert response.status_code in (302, 400), response.status_code
+        new = Notice.objects.exclude(pk__in=before)
+        if response.status_code == 302:
+            assert [(n.group, n.date.isoformat(), n.text, n.cancels_meeting) for n in new] == [
+                (group, fields["date"], fields["text"].strip(), fields["cancels_meeting"] == "on")
+            ]
+        else:
+            assert not new.exists()
+        outcomes.append(response.status_code)
+
+    send()
+    assert outcomes.count(302) >= 5 and outcomes.count(400) >= 5, outcomes
 
 
 @FUZZ
@@ -103,16 +149,43 @@ def test_the_join_form(client, member, group, message):
     JoinRequest.objects.filter(user=member).delete()
     response = client.post(reverse("group_join", args=[group.slug]), {"message": message})
     assert response.status_code in (302, 400, 429)
+    saved = list(JoinRequest.objects.filter(user=member).values_list("group", "status", "message"))
+    assert saved == ([(group.pk, "pending", message.strip())] if response.status_code == 302 else [])
 
 
-@FUZZ
-@given(fields=st.fixed_dictionaries({"name": junk, "email": junk, "topic": junk, "message": junk, "website": junk}))
-def test_the_contact_form(client, db, fields):
-    before = ContactMessage.objects.count()
-    response = client.post(reverse("contact"), fields)
-    assert response.status_code in (302, 400, 429)
-    if response.status_code != 302:
-        assert ContactMessage.objects.count() == before
+def test_the_contact_form(client, db, monkeypatch):
+    """Valid and junk messages mixed: an accepted one saves exactly the message it sent (none when
+    the robots' hidden field is filled), a refused one saves nothing, and both happen."""
+    monkeypatch.setattr("accounts.views.contact.PER_ADDRESS_PER_HOUR", 10_000)
+    outcomes = []
+    valid = st.fixed_dictionaries(
+        {
+            "name": typed.filter(lambda text: text.strip() and len(text.strip()) <= 120),
+            "email": st.from_regex(r"[a-z][a-z0-9]{0,20}@example\.(org|com)", fullmatch=True),
+            "topic": st.sampled_from(["endorsement", "listing", "press", "other"]),
+            "message": typed.filter(lambda text: text.strip()),
+            "website": st.just(""),
+        }
+    )
+    junk_fields = st.fixed_dictionaries({"name": junk, "email": junk, "topic": junk, "message": junk, "website": junk})
+
+    @FUZZ
+    @given(fields=st.one_of(valid, junk_fields))
+    def send(fields):
+        before = set(ContactMessage.objects.values_list("pk", flat=True))
+        response = client.post(reverse("contact"), fields)
+        assert response.status_code in (302, 400), response.status_code
+        new = ContactMessage.objects.exclude(pk__in=before)
+        if response.status_code == 302 and not fields["website"].strip():
+            sent = (fields["name"].strip(), fields["email"], fields["topic"], fields["message"].strip())
+            assert [(m.name, m.email, m.topic, m.message) for m in new] == [sent]
+            outcomes.append("saved")
+        else:
+            assert not new.exists()
+            outcomes.append(response.status_code)
+
+    send()
+    assert outcomes.count("saved") >= 5 and outcomes.count(400) >= 5, outcomes
 
 
 PROFESSIONAL_FIELDS = ["public_name", "profession", "credentials", "licence_number", "licence_region",

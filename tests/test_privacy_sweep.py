@@ -16,7 +16,7 @@ from groups.models import FacilitatorInvitation, JoinRequest, MemberCalendar, No
 from groups.printing import pdf_engine
 from lessons.models import Testimonial
 from tests.accounts.test_professionals import make_professional
-from tests.conftest import PRIVATE_GROUP, make_group, make_user
+from tests.conftest import make_user
 from tests.test_every_url import fill, patterns
 
 SKIP = ("/admin/", "/static/", "/accounts/logout/", "/account/delete/", "/account/export/")
@@ -36,7 +36,7 @@ SECRETS = {
     "fran@example.org": {"facilitator"},
     "otto@example.org": {"other_facilitator"},
     "mo@example.org": {"moderator"},
-    "olly@example.org": {"outsider"},
+    "alice@example.org": {"outsider"},
 }
 # Where each person is shown what only they may see, so the crawl is known to reach those pages.
 MUST_SEE = {
@@ -51,7 +51,7 @@ MUST_SEE = {
     "requester": {"requester@example.org"},
     "professional": {"PSY-998877", "dana@example.org"},
     "moderator": {"PSY-998877", "mo@example.org"},
-    "outsider": {"olly@example.org"},
+    "outsider": {"alice@example.org"},
     "other_facilitator": {"otto@example.org"},
 }
 PERSONAS = ["anonymous", "outsider", "requester", "approved_member", "other_facilitator", "facilitator",
@@ -86,11 +86,11 @@ class InlineCodeFinder(HTMLParser):
 
 
 @pytest.fixture
-def world(db):
-    """A private group with a facilitator, a pending request, an approved member, a notice, an
-    invitation, a report, a pending professional and a testimonial."""
-    facilitator = make_user("fran@example.org", "Fran")
-    group = make_group(facilitator, **PRIVATE_GROUP)
+def world(member, facilitator, other_facilitator, moderator, private_group, other_group):
+    """The shared personas (the member is the outsider: in no group) and their private group, with
+    a pending request, an approved member, a notice, an invitation, a report, a pending
+    professional and a testimonial."""
+    group = private_group
     requester = make_user("requester@example.org", "Riya")
     approved = make_user("approved@example.org", "Abe")
     JoinRequest.objects.create(group=group, user=requester, message="I would like to try the Tuesday group")
@@ -102,16 +102,14 @@ def world(db):
     professional = make_professional(status="pending", licence_number="PSY-998877")
     Testimonial.objects.create(text="It helped.", consent=True, user=requester, status="approved")
     calendar = MemberCalendar.objects.create(user=approved)
-    other_facilitator = make_user("otto@example.org", "Otto")
-    make_group(other_facilitator, name="Other Group")
     return {
         "anonymous": None,
-        "outsider": make_user("olly@example.org", "Olly"),
+        "outsider": member,
         "requester": requester,
         "approved_member": approved,
         "other_facilitator": other_facilitator,
         "facilitator": facilitator,
-        "moderator": make_user("mo@example.org", "Mo", moderator=True),
+        "moderator": moderator,
         "professional": professional.user,
         "values": {
             "slug": group.slug,

@@ -108,8 +108,16 @@ def test_delete_removes_the_account_and_its_data(member_client, member, facilita
 
 
 def test_delete_only_accepts_the_signed_in_members_password(member_client, member, facilitator):
-    member_client.post(reverse("account_delete"), {"password": PASSWORD, "confirm": "on"})
+    """Another person's real password does not delete the signed-in member's account."""
+    facilitator.set_password("fran-has-her-own-password")
+    facilitator.save()
+    response = member_client.post(reverse("account_delete"), {"password": "fran-has-her-own-password", "confirm": "on"})
+    assert response.status_code == 200
+    assert "That password is not right." in response.content.decode()
+    assert User.objects.filter(pk=member.pk).exists()
+    assert EmailAddress.objects.filter(user=member, email=member.email).exists()
     assert User.objects.filter(pk=facilitator.pk).exists()
+    assert member_client.get(reverse("account")).status_code == 200  # still signed in
 
 
 def test_a_member_sets_their_time_zone_from_a_list_that_starts_with_the_common_ones(client, member):

@@ -102,6 +102,19 @@ MODERATOR_ONLY = ["moderation_professionals", "moderation_messages"]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
+def test_only_a_moderator_rejects_a_professionals_application(client, db, request, persona):
+    profile = make_professional(status="pending")
+    if persona != "anonymous":
+        client.force_login(request.getfixturevalue(persona))
+    url = reverse("moderation_professional_reject", args=[profile.pk])
+    response = client.post(url, {"reason": "We could not confirm the licence."})
+    expected = {"anonymous": 302, "moderator": 302}.get(persona, 403)
+    assert response.status_code == expected
+    profile.refresh_from_db()
+    assert profile.status == ("rejected" if persona == "moderator" else "pending")
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
 def test_authorization_matrix(client, db, request, persona):
     profile = make_professional(status="pending")
     message = ContactMessage.objects.create(**{k: v for k, v in MESSAGE.items() if k != "website"})
@@ -122,6 +135,9 @@ def test_authorization_matrix(client, db, request, persona):
         assert response.status_code == (302 if persona in ("anonymous", "moderator") else 403), (persona, url)
     profile.refresh_from_db()
     assert (profile.status == ProfessionalProfile.Status.VERIFIED) is (persona == "moderator")
+    message.refresh_from_db()
+    assert (message.status == "handled") is (persona == "moderator")
+    assert (message.handled_by is None) is (persona != "moderator")
     # Public pages for everyone; the forms for signed-in verified members.
     assert client.get(reverse("professional_list")).status_code == 200
     assert client.get(reverse("contact")).status_code == 200

@@ -235,4 +235,4 @@ def test_the_code_step_is_in_the_site_layout(client, moderator):
     sign_in(client, moderator.email)
     body = client.get(reverse("mfa_authenticate")).content.decode()
     assert '<main id="main"' in body and "<h1>Enter your code</h1>" in body
-    assert '<label for="id_code">Code:</label>' in body or '<label for="id_code">Code</label>' in body
+    assert '<label for="id_code">Code:</label>' in body

@@ -116,18 +116,24 @@ def test_the_facilitator_declines_kindly_with_a_link_to_other_groups(client, mem
     assert "/groups/?near=New+York" in message.body
 
 
-def test_the_facilitator_removes_a_member_and_the_member_may_leave(client, member, facilitator, group, other_group):
+def test_the_facilitator_removes_a_member(client, member, facilitator, group):
     approved = JoinRequest.objects.create(group=group, user=member, status="approved", decided_at=timezone.now())
     client.force_login(facilitator)
-    client.post(reverse("group_remove", args=[group.slug, approved.pk]))
+    response = client.post(reverse("group_remove", args=[group.slug, approved.pk]))
+    assert response.status_code == 302
     approved.refresh_from_db()
     assert approved.status == "removed"
 
-    other = JoinRequest.objects.create(group=other_group, user=member, status="approved", decided_at=timezone.now())
+
+def test_a_member_leaves_a_group(client, member, group, other_group):
+    leaving = JoinRequest.objects.create(group=group, user=member, status="approved", decided_at=timezone.now())
+    staying = JoinRequest.objects.create(group=other_group, user=member, status="approved", decided_at=timezone.now())
     client.force_login(member)
-    client.post(reverse("group_leave", args=[other_group.slug]))
-    other.refresh_from_db()
-    assert other.status == "removed"
+    response = client.post(reverse("group_leave", args=[group.slug]))
+    assert response.status_code == 302
+    leaving.refresh_from_db()
+    staying.refresh_from_db()
+    assert (leaving.status, staying.status) == ("removed", "approved")
 
 
 def test_an_answered_request_cannot_be_answered_again(client, member, facilitator, group):

@@ -161,8 +161,9 @@ def test_please_says_what_to_avoid_and_never_to_change_medication_alone(client, 
     steps = " ".join(next(s for s in glossary() if s["slug"] == "please")["steps"])
     for text in (lesson, steps):
         assert "prescribed" in text and "alcohol" in text
-        assert "heavy daily drinking" in text or "drink heavily every day" in text
         assert "eating disorder" in text
+    assert "drink heavily every day" in lesson
+    assert "heavy daily drinking" in steps
     assert "without talking to the person who prescribed it" in lesson
     assert "Never stop or change it without the person who prescribed it" in steps
     assert steps.index("prescribed medication") < steps.index("Eating:")
