@@ -48,8 +48,9 @@ def contact_message_send(*, message: ContactMessage, sender: str, submission=Non
     message.save()
     _record(message, Action.RECEIVED)
     context = {"message": message}
-    send_templated_email(template="contact_message", to=[settings.CONTACT_EMAIL], context=context,
-                         reply_to=[message.email])  # fmt: skip
+    send_templated_email(
+        template="contact_message", to=[settings.CONTACT_EMAIL], context=context, reply_to=[message.email]
+    )
     if allow_email("contact_confirmation", sender=sender, recipient=message.email):
         send_templated_email(template="contact_confirmation", to=[message.email], context=context)
     return message

@@ -124,10 +124,15 @@ class GroupForm(forms.ModelForm):
             return data
         found = lat is None or (address_changed and not pin_moved)
         self.location = geocoding.place_listing(
-            address=data.get("address", ""), town=data.get("town", ""), region=data.get("region", ""),
-            postal_code=data.get("postal_code", ""), country=data.get("country", "US"),
-            latitude=None if found else lat, longitude=None if found else lng, time_zone=data.get("time_zone", ""),
-        )  # fmt: skip
+            address=data.get("address", ""),
+            town=data.get("town", ""),
+            region=data.get("region", ""),
+            postal_code=data.get("postal_code", ""),
+            country=data.get("country", "US"),
+            latitude=None if found else lat,
+            longitude=None if found else lng,
+            time_zone=data.get("time_zone", ""),
+        )
         if self.location is None:
             self.add_error(
                 "postal_code",

@@ -251,8 +251,7 @@ def place_listing(
     town's (which may be "": the form then asks for it). None when no point can be found."""
     source = ""
     if latitude is None or longitude is None:
-        location = locate_listing(address=address, town=town, region=region, postal_code=postal_code,
-                                  country=country)  # fmt: skip
+        location = locate_listing(address=address, town=town, region=region, postal_code=postal_code, country=country)
         if location is None:
             return None
         latitude, longitude, source = location.latitude, location.longitude, location.source

@@ -78,10 +78,16 @@ def place_group(group):
     (geocoding.place_listing, as the listing form does)."""
     if not group.meets_in_person and group.latitude is None:
         return
-    placed = geocoding.place_listing(address=group.address, town=group.town, region=group.region,
-                                     postal_code=group.postal_code, country=group.country,
-                                     latitude=group.latitude, longitude=group.longitude,
-                                     time_zone=group.time_zone)  # fmt: skip
+    placed = geocoding.place_listing(
+        address=group.address,
+        town=group.town,
+        region=group.region,
+        postal_code=group.postal_code,
+        country=group.country,
+        latitude=group.latitude,
+        longitude=group.longitude,
+        time_zone=group.time_zone,
+    )
     if placed is None:
         return
     if group.latitude is None or group.longitude is None:

@@ -266,5 +266,11 @@ def redis_down(settings):
 
 @pytest.fixture
 def other_group(other_facilitator):
-    return make_group(other_facilitator, name="Brooklyn Wise Mind", town="Brooklyn", postal_code="11201",
-                      latitude=40.6943, longitude=-73.9918)  # fmt: skip
+    return make_group(
+        other_facilitator,
+        name="Brooklyn Wise Mind",
+        town="Brooklyn",
+        postal_code="11201",
+        latitude=40.6943,
+        longitude=-73.9918,
+    )

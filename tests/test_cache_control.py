@@ -23,8 +23,18 @@ def test_a_groups_page_seen_by_its_facilitator_is_not_stored(client, facilitator
     assert client.get(private_group.get_absolute_url())["Cache-Control"] == NO_STORE
 
 
-@pytest.mark.parametrize("name", ["group_manage", "account", "account_email", "account_change_password",
-                                  "mfa_index", "professional_join", "account_delete"])  # fmt: skip
+@pytest.mark.parametrize(
+    "name",
+    [
+        "group_manage",
+        "account",
+        "account_email",
+        "account_change_password",
+        "mfa_index",
+        "professional_join",
+        "account_delete",
+    ],
+)
 def test_the_account_pages_are_not_stored(client, member, name):
     client.force_login(member)
     response = client.get(reverse(name))

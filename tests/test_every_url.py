@@ -79,9 +79,16 @@ def world(private_group, other_group, member, facilitator, other_facilitator):
     testimonial = Testimonial.objects.create(text="t", consent=True, user=member)
     message = ContactMessage.objects.create(name="Robin", email="robin@example.org", topic="other", message="Hi")
     waiting = WaitingRequest.objects.create(
-        user=member, email=member.email, cell_latitude=40.8, cell_longitude=-73.95, cell_key="k", area_key="a",
-        radius_km=10, created_at=now, expires_at=now + timedelta(days=365),
-    )  # fmt: skip
+        user=member,
+        email=member.email,
+        cell_latitude=40.8,
+        cell_longitude=-73.95,
+        cell_key="k",
+        area_key="a",
+        radius_km=10,
+        created_at=now,
+        expires_at=now + timedelta(days=365),
+    )
     calendar = MemberCalendar.objects.create(user=member)
     lesson = Lesson.objects.published().first()
     common = {"slug": group.slug, "section": "groups", "key": "abc"}

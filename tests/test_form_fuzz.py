@@ -40,7 +40,7 @@ junk = st.one_of(
             "é" * 300,
             "x" * 6000,
         ]
-    ),  # fmt: skip
+    ),
     st.integers().map(str),
 )
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -87,8 +87,9 @@ def test_the_report_form(client, member, group, settings):
     settings.REPORTS_PER_USER_PER_DAY = 10_000
     client.force_login(member)
     outcomes = []
-    valid = st.fixed_dictionaries({"reason": st.sampled_from(["closed", "wrong", "inappropriate", "other"]),
-                                   "text": typed})  # fmt: skip
+    valid = st.fixed_dictionaries(
+        {"reason": st.sampled_from(["closed", "wrong", "inappropriate", "other"]), "text": typed}
+    )
 
     @FUZZ
     @given(fields=st.one_of(valid, st.fixed_dictionaries({"reason": junk, "text": junk})))
@@ -156,7 +157,7 @@ def test_the_join_form(client, member, group, message):
 def test_the_contact_form(client, db, monkeypatch):
     """Valid and junk messages mixed: an accepted one saves exactly the message it sent (none when
     the robots' hidden field is filled), a refused one saves nothing, and both happen."""
-    monkeypatch.setattr("accounts.views.contact.PER_ADDRESS_PER_HOUR", 10_000)
+    monkeypatch.setattr("accounts.contact.PER_ADDRESS_PER_HOUR", 10_000)
     outcomes = []
     valid = st.fixed_dictionaries(
         {
@@ -188,8 +189,18 @@ def test_the_contact_form(client, db, monkeypatch):
     assert outcomes.count("saved") >= 5 and outcomes.count(400) >= 5, outcomes
 
 
-PROFESSIONAL_FIELDS = ["public_name", "profession", "credentials", "licence_number", "licence_region",
-                       "organisation", "website", "statement", "open_to_contact", "consent"]  # fmt: skip
+PROFESSIONAL_FIELDS = [
+    "public_name",
+    "profession",
+    "credentials",
+    "licence_number",
+    "licence_region",
+    "organisation",
+    "website",
+    "statement",
+    "open_to_contact",
+    "consent",
+]
 
 
 @FUZZ
@@ -232,8 +243,16 @@ def test_a_post_without_the_csrf_token_is_refused(facilitator, member, group, na
     client = Client(enforce_csrf_checks=True)
     client.force_login(facilitator if name in ("group_create", "group_notices") else member)
     before = model.objects.count()
-    data = {**listing_data(), "reason": "wrong", "date": "2026-12-25", "text": "No meeting", "message": "Hello",
-            "name": "Robin", "email": "robin@example.org", "topic": "press"}  # fmt: skip
+    data = {
+        **listing_data(),
+        "reason": "wrong",
+        "date": "2026-12-25",
+        "text": "No meeting",
+        "message": "Hello",
+        "name": "Robin",
+        "email": "robin@example.org",
+        "topic": "press",
+    }
     response = client.post(reverse(name, args=args(group)), data)
     assert response.status_code == 403
     assert "That form has expired" in response.content.decode()

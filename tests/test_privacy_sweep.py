@@ -54,8 +54,16 @@ MUST_SEE = {
     "outsider": {"alice@example.org"},
     "other_facilitator": {"otto@example.org"},
 }
-PERSONAS = ["anonymous", "outsider", "requester", "approved_member", "other_facilitator", "facilitator",
-            "moderator", "professional"]  # fmt: skip
+PERSONAS = [
+    "anonymous",
+    "outsider",
+    "requester",
+    "approved_member",
+    "other_facilitator",
+    "facilitator",
+    "moderator",
+    "professional",
+]
 
 
 class InlineCodeFinder(HTMLParser):
@@ -94,8 +102,14 @@ def world(member, facilitator, other_facilitator, moderator, private_group, othe
     requester = make_user("requester@example.org", "Riya")
     approved = make_user("approved@example.org", "Abe")
     JoinRequest.objects.create(group=group, user=requester, message="I would like to try the Tuesday group")
-    JoinRequest.objects.create(group=group, user=approved, message="Hello", status="approved",
-                               decided_at=timezone.now(), decided_by=facilitator)  # fmt: skip
+    JoinRequest.objects.create(
+        group=group,
+        user=approved,
+        message="Hello",
+        status="approved",
+        decided_at=timezone.now(),
+        decided_by=facilitator,
+    )
     notice = Notice.objects.create(group=group, date=timezone.now().date(), text="No meeting this week")
     invitation = FacilitatorInvitation.objects.create(group=group, email="co@example.org")
     Report.objects.create(group=group, reporter=requester, reason="wrong")
@@ -117,7 +131,7 @@ def world(member, facilitator, other_facilitator, moderator, private_group, othe
             "token": invitation.token,
             "user_id": professional.user.pk,
             "section": "groups",
-        },  # fmt: skip
+        },
         "calendar": calendar,
     }
 

@@ -14,9 +14,32 @@ from tests.test_form_fuzz import junk
 
 SKIP = ("/admin/", "/static/", "/accounts/logout/", "/account/export/")
 # Every parameter a page reads, and a few it does not.
-PARAMS = ["q", "page", "near", "lat", "lng", "radius", "units", "tz", "day", "time", "format", "language", "module",
-          "audience", "accessible", "open", "profession", "region", "endorser", "next", "key", "x", "page[]",
-          ""]  # fmt: skip
+PARAMS = [
+    "q",
+    "page",
+    "near",
+    "lat",
+    "lng",
+    "radius",
+    "units",
+    "tz",
+    "day",
+    "time",
+    "format",
+    "language",
+    "module",
+    "audience",
+    "accessible",
+    "open",
+    "profession",
+    "region",
+    "endorser",
+    "next",
+    "key",
+    "x",
+    "page[]",
+    "",
+]
 
 
 @pytest.fixture

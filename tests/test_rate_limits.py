@@ -14,10 +14,19 @@ from lessons.models import Testimonial
 from tests.conftest import PASSWORD, make_group, make_user
 
 WAIT = "Please wait a few minutes and try again"
-SIGNUP = {"display_name": "Riley", "email": "riley@example.org", "password1": "a-long-enough-passphrase",
-          "password2": "a-long-enough-passphrase"}  # fmt: skip
-CONTACT = {"name": "Sam", "email": "sam@example.org", "topic": "press", "message": "May we write about you?",
-           "website": ""}  # fmt: skip
+SIGNUP = {
+    "display_name": "Riley",
+    "email": "riley@example.org",
+    "password1": "a-long-enough-passphrase",
+    "password2": "a-long-enough-passphrase",
+}
+CONTACT = {
+    "name": "Sam",
+    "email": "sam@example.org",
+    "topic": "press",
+    "message": "May we write about you?",
+    "website": "",
+}
 
 
 def join(client, group):

@@ -32,8 +32,14 @@ def test_production_settings_are_secure():
     result = run_python(code, **PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "False", "__Host-sessionid", "__Host-csrftoken", "True", "True", "31536000", "Argon2PasswordHasher",
-    ]  # fmt: skip
+        "False",
+        "__Host-sessionid",
+        "__Host-csrftoken",
+        "True",
+        "True",
+        "31536000",
+        "Argon2PasswordHasher",
+    ]
 
 
 def test_check_deploy_prints_no_warning():
@@ -64,8 +70,11 @@ def test_offline_commands_run_without_production_secrets():
     environ = {k: v for k, v in os.environ.items() if k not in LOCAL_ONLY}
     result = subprocess.run(
         [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
-        cwd=ROOT, env=environ, capture_output=True, text=True,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     assert "No changes detected" in result.stdout
 

@@ -53,8 +53,17 @@ def routes_with_parameters():
 def test_a_control_character_in_any_path_parameter_is_a_400(client, member, route, junk):
     client.force_login(member)
     # The junk in every parameter (where a converter would not match it, it is refused all the same).
-    path = fill(route, {"slug": f"x{junk}y", "token": f"x{junk}y", "pk": f"1{junk}", "user_id": f"1{junk}",
-                        "section": f"groups{junk}", "key": f"k{junk}"})  # fmt: skip
+    path = fill(
+        route,
+        {
+            "slug": f"x{junk}y",
+            "token": f"x{junk}y",
+            "pk": f"1{junk}",
+            "user_id": f"1{junk}",
+            "section": f"groups{junk}",
+            "key": f"k{junk}",
+        },
+    )
     assert_refused(client.get(quote(path, safe="/.")))
 
 

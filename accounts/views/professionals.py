@@ -62,8 +62,9 @@ def professional_me(request):
         return redirect("professional_join")
     form = ProfessionalForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
-        back_to_review = professionals.professional_update(profile=form.save(commit=False), by=request.user,
-                                                           changed=form.changed_data)  # fmt: skip
+        back_to_review = professionals.professional_update(
+            profile=form.save(commit=False), by=request.user, changed=form.changed_data
+        )
         if back_to_review:
             messages.success(request, _("Saved. A moderator will check the changed details before they are listed."))
         else:

@@ -27,20 +27,36 @@ def _todo(group, *, days, now):
     line, and where to do it."""
     todo = []
     if group.waiting:
-        todo.append({
-            "text": ngettext("%(n)d join request is waiting for an answer.",
-                             "%(n)d join requests are waiting for an answer.", group.waiting) % {"n": group.waiting},
-            "url": reverse("group_requests", args=[group.slug]), "link": _("Answer them"),
-        })  # fmt: skip
+        todo.append(
+            {
+                "text": ngettext(
+                    "%(n)d join request is waiting for an answer.",
+                    "%(n)d join requests are waiting for an answer.",
+                    group.waiting,
+                )
+                % {"n": group.waiting},
+                "url": reverse("group_requests", args=[group.slug]),
+                "link": _("Answer them"),
+            }
+        )
     if group.status == PeerGroup.Status.REJECTED:
-        todo.append({
-            "text": _("A moderator did not approve the listing: “%(reason)s”") % {"reason": group.rejection_reason}
-            if group.rejection_reason else _("A moderator did not approve the listing."),
-            "url": reverse("group_edit", args=[group.slug]), "link": _("Edit it and submit it again"),
-        })  # fmt: skip
+        todo.append(
+            {
+                "text": _("A moderator did not approve the listing: “%(reason)s”") % {"reason": group.rejection_reason}
+                if group.rejection_reason
+                else _("A moderator did not approve the listing."),
+                "url": reverse("group_edit", args=[group.slug]),
+                "link": _("Edit it and submit it again"),
+            }
+        )
     elif group.status == PeerGroup.Status.DRAFT:
-        todo.append({"text": _("The listing is a draft: nobody else sees it until a moderator approves it."),
-                     "url": group.get_absolute_url(), "link": _("Check it and submit it for review")})  # fmt: skip
+        todo.append(
+            {
+                "text": _("The listing is a draft: nobody else sees it until a moderator approves it."),
+                "url": group.get_absolute_url(),
+                "link": _("Check it and submit it for review"),
+            }
+        )
     elif group.status == PeerGroup.Status.ARCHIVED:
         todo.append(
             {
@@ -50,18 +66,30 @@ def _todo(group, *, days, now):
             }
         )
     if group.status == PeerGroup.Status.PUBLISHED and days >= settings.LISTING_REMIND_DAYS:
-        todo.append({
-            "text": ngettext("Not confirmed for %(n)d day: is the listing still correct?",
-                             "Not confirmed for %(n)d days: is the listing still correct?", days) % {"n": days},
-            "confirm": True,
-        })  # fmt: skip
+        todo.append(
+            {
+                "text": ngettext(
+                    "Not confirmed for %(n)d day: is the listing still correct?",
+                    "Not confirmed for %(n)d days: is the listing still correct?",
+                    days,
+                )
+                % {"n": days},
+                "confirm": True,
+            }
+        )
     if group.invitations_open:
-        todo.append({
-            "text": ngettext("%(n)d invitation to co-facilitate is not accepted yet.",
-                             "%(n)d invitations to co-facilitate are not accepted yet.",
-                             group.invitations_open) % {"n": group.invitations_open},
-            "url": reverse("group_facilitators", args=[group.slug]), "link": _("See the invitations"),
-        })  # fmt: skip
+        todo.append(
+            {
+                "text": ngettext(
+                    "%(n)d invitation to co-facilitate is not accepted yet.",
+                    "%(n)d invitations to co-facilitate are not accepted yet.",
+                    group.invitations_open,
+                )
+                % {"n": group.invitations_open},
+                "url": reverse("group_facilitators", args=[group.slug]),
+                "link": _("See the invitations"),
+            }
+        )
     return todo
 
 
@@ -108,10 +136,15 @@ def manage(request):
         days = group.days_since_confirmed(now)
         todo = _todo(group, days=days, now=now)
         todo_total += len(todo)
-        rows.append({
-            "group": group, "days": days, "todo": todo, "next_meeting": group.next_meeting(now),
-            "zone_name": zone_name(group.time_zone),
-        })  # fmt: skip
+        rows.append(
+            {
+                "group": group,
+                "days": days,
+                "todo": todo,
+                "next_meeting": group.next_meeting(now),
+                "zone_name": zone_name(group.time_zone),
+            }
+        )
     invitations = _my_invitations(request.user, now)
     context = {
         "rows": rows,

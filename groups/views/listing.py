@@ -94,8 +94,9 @@ def _problems(form, formset):
     problems = []
 
     def add(bound, where, message):
-        problems.append({"target": bound.auto_id if bound is not None else "meetings", "where": where,
-                         "message": message})  # fmt: skip
+        problems.append(
+            {"target": bound.auto_id if bound is not None else "meetings", "where": where, "message": message}
+        )
 
     for name, errors in form.errors.items():
         bound = form[name] if name in form.fields else None

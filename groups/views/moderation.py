@@ -106,11 +106,17 @@ S = PeerGroup.Status
 @refusals_shown(redirect_to=_review_page)
 def approve(request, slug):
     return _decide(
-        request, slug, form_class=OptionalNoteForm, prefix="approve",
+        request,
+        slug,
+        form_class=OptionalNoteForm,
+        prefix="approve",
         action=lambda group, by, text: services.group_approve(group=group, by=by, note=text),
-        done=lambda was: _("Changes accepted. The listing stays public, as it is now.") if was == S.PUBLISHED
-        else _("Approved. The listing is public."),
-    )  # fmt: skip
+        done=lambda was: (
+            _("Changes accepted. The listing stays public, as it is now.")
+            if was == S.PUBLISHED
+            else _("Approved. The listing is public.")
+        ),
+    )
 
 
 @require_POST
@@ -118,10 +124,13 @@ def approve(request, slug):
 @refusals_shown(redirect_to=_review_page)
 def reject(request, slug):
     return _decide(
-        request, slug, form_class=ReasonForm, prefix="reject",
+        request,
+        slug,
+        form_class=ReasonForm,
+        prefix="reject",
         action=lambda group, by, text: services.group_reject(group=group, by=by, reason=text),
         done=_("Rejected. The facilitators have been e-mailed the reason."),
-    )  # fmt: skip
+    )
 
 
 @require_POST
@@ -129,10 +138,13 @@ def reject(request, slug):
 @refusals_shown(redirect_to=_review_page)
 def unpublish(request, slug):
     return _decide(
-        request, slug, form_class=ReasonForm, prefix="unpublish",
+        request,
+        slug,
+        form_class=ReasonForm,
+        prefix="unpublish",
         action=lambda group, by, text: services.group_unpublish(group=group, by=by, reason=text),
         done=_("Unpublished. The listing is a draft again and its facilitators have been told why."),
-    )  # fmt: skip
+    )
 
 
 @require_POST
@@ -140,10 +152,13 @@ def unpublish(request, slug):
 @refusals_shown(redirect_to=_review_page)
 def archive(request, slug):
     return _decide(
-        request, slug, form_class=OptionalNoteForm, prefix="archive",
+        request,
+        slug,
+        form_class=OptionalNoteForm,
+        prefix="archive",
         action=lambda group, by, text: services.group_archive(group=group, by=by, reason=text),
         done=_("Archived."),
-    )  # fmt: skip
+    )
 
 
 @require_POST

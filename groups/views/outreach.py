@@ -143,10 +143,14 @@ def print_list(request, *, as_pdf=False):
     page = paginator.get_page(1)
     printed = cards.cards(page, now=now, units=units, viewer_zone=None)
     entries = [
-        printing.print_entry(card.group, url=request.build_absolute_uri(card.group.get_absolute_url()),
-                             distance=card.distance, units=units)
+        printing.print_entry(
+            card.group,
+            url=request.build_absolute_uri(card.group.get_absolute_url()),
+            distance=card.distance,
+            units=units,
+        )
         for card in printed
-    ]  # fmt: skip
+    ]
     shown = params.copy()
     shown.pop("page", None)
     search_url = request.build_absolute_uri(reverse("group_list")) + "?" + shown.urlencode()
@@ -193,6 +197,7 @@ def flyer(request, slug, *, as_pdf=False):
     if as_pdf:
         if refused := _pdf_refused(request):
             return refused
-        return _as_pdf(request, "groups/print_flyer.html", context, filename=f"{group.slug}-flyer",
-                       country=group.country)  # fmt: skip
+        return _as_pdf(
+            request, "groups/print_flyer.html", context, filename=f"{group.slug}-flyer", country=group.country
+        )
     return render(request, "groups/print_flyer.html", context)

@@ -107,15 +107,19 @@ def locate(data):
 def results_map(cards, location, *, radius, units):
     """The SVG map above the results: the searched point, rings, numbered markers at public points."""
     points = [
-        maps.Point(c.group.public_latitude, c.group.public_longitude, str(c.number), c.group.name,
-                   c.group.get_absolute_url())
+        maps.Point(
+            c.group.public_latitude, c.group.public_longitude, str(c.number), c.group.name, c.group.get_absolute_url()
+        )
         for c in cards
         if c.group.public_latitude is not None
-    ]  # fmt: skip
+    ]
     radius_km = radius * geo.KM_PER_MILE if units == "mi" else radius
     first, last = cards[0].number, cards[-1].number
-    title = _("Map of groups %(first)s to %(last)s near %(place)s") % {"first": first, "last": last,
-                                                                        "place": location.label}  # fmt: skip
+    title = _("Map of groups %(first)s to %(last)s near %(place)s") % {
+        "first": first,
+        "last": last,
+        "place": location.label,
+    }
     description = ngettext(
         "%(count)s group within %(radius)s %(units)s of %(place)s, numbered as in the list below, which says the "
         "same in words.",
@@ -123,8 +127,15 @@ def results_map(cards, location, *, radius, units):
         "same in words.",
         len(points),
     ) % {"count": len(points), "radius": radius, "units": units, "place": location.label}
-    return maps.svg_map(centre=(location.latitude, location.longitude), points=points, radius_km=radius_km,
-                        units=units, title=title, description=description, centre_label=location.label)  # fmt: skip
+    return maps.svg_map(
+        centre=(location.latitude, location.longitude),
+        points=points,
+        radius_km=radius_km,
+        units=units,
+        title=title,
+        description=description,
+        centre_label=location.label,
+    )
 
 
 NEAREST_STEPS = (50, 100, 250)
@@ -140,8 +151,12 @@ def nothing_near(in_person, location, *, units, radius, viewer_zone):
     if nearest is not None:
         distance = max(round(nearest.distance_km / per_unit), 1)  # beyond the radius: whole miles or km
         reach = next((step for step in NEAREST_STEPS if step >= distance and step > radius), None)
-        context.update(nearest=nearest, nearest_distance=distance, nearest_radius=reach,
-                       nearest_place=nearest.public_place or nearest.name)  # fmt: skip
+        context.update(
+            nearest=nearest,
+            nearest_distance=distance,
+            nearest_radius=reach,
+            nearest_place=nearest.public_place or nearest.name,
+        )
     language = (get_language() or "en").split("-")[0]
     context.update(
         online_language=language,
@@ -245,11 +260,15 @@ def group_search(request):
     if "page" in context:
         context["cards"] = shown = cards.cards(context["page"], now=now, units=units, viewer_zone=viewer_zone)
         context["map_points"] = [
-            {"lat": c.group.public_latitude, "lng": c.group.public_longitude, "name": c.group.name,
-             "url": c.group.get_absolute_url()}
+            {
+                "lat": c.group.public_latitude,
+                "lng": c.group.public_longitude,
+                "name": c.group.name,
+                "url": c.group.get_absolute_url(),
+            }
             for c in shown
             if c.group.public_latitude is not None
-        ]  # fmt: skip
+        ]
         if context["mode"] == "near" and shown:
             context["results_map"] = results_map(shown, location, radius=radius, units=units)
     location_form.show_defaults(radius=context["radius"], units=units)

@@ -20,8 +20,12 @@ from ..waiting import WaitingRequest
 
 
 def _refused(request, error):
-    return render(request, "groups/waiting_message.html", {"title": _("That did not work"), "text": error.message},
-                  status=error.status)  # fmt: skip
+    return render(
+        request,
+        "groups/waiting_message.html",
+        {"title": _("That did not work"), "text": error.message},
+        status=error.status,
+    )
 
 
 @require_POST
@@ -35,10 +39,15 @@ def waiting_create(request):
     data = form.cleaned_data
     try:
         alerts.waiting_request_create(
-            user=request.user, email=data.get("email", ""), latitude=data["latitude"], longitude=data["longitude"],
-            radius_km=form.radius_km, format=data["format"], language=data["language"] or "",
+            user=request.user,
+            email=data.get("email", ""),
+            latitude=data["latitude"],
+            longitude=data["longitude"],
+            radius_km=form.radius_km,
+            format=data["format"],
+            language=data["language"] or "",
             now=timezone.now(),
-        )  # fmt: skip
+        )
     except ActionRefused as error:
         form.add_error(None, error.message)
         return render(request, "groups/waiting_form.html", {"form": form}, status=error.status)
@@ -54,9 +63,11 @@ def waiting_create(request):
 def _check_your_email():
     return {
         "title": _("Check your e-mail"),
-        "text": _("We have sent you a link to confirm. Until you confirm, nothing is kept for more than two days, "
-                  "and we will not write to you again."),
-    }  # fmt: skip
+        "text": _(
+            "We have sent you a link to confirm. Until you confirm, nothing is kept for more than two days, "
+            "and we will not write to you again."
+        ),
+    }
 
 
 def waiting_confirm(request, token):
@@ -68,10 +79,14 @@ def waiting_confirm(request, token):
             alerts.waiting_request_confirm(token=token, now=timezone.now())
         except ActionRefused as error:
             return _refused(request, error)
-        return render(request, "groups/waiting_message.html", {
-            "title": _("You are on the list"),
-            "text": _("We will e-mail you when a group starts within reach. Every e-mail has a link to stop."),
-        })  # fmt: skip
+        return render(
+            request,
+            "groups/waiting_message.html",
+            {
+                "title": _("You are on the list"),
+                "text": _("We will e-mail you when a group starts within reach. Every e-mail has a link to stop."),
+            },
+        )
     if waiting is None:
         return _refused(request, alerts.WaitingError(_("This confirmation link is not valid any more."), 404))
     return render(request, "groups/waiting_confirm.html", {"waiting": waiting})
@@ -84,10 +99,14 @@ def waiting_unsubscribe(request, token):
         return _refused(request, alerts.WaitingError(_("This link is not valid any more."), 404))
     if request.method == "POST":
         alerts.waiting_request_end(request=waiting, now=timezone.now())
-        return render(request, "groups/waiting_message.html", {
-            "title": _("You will not hear from us again"),
-            "text": _("Your request is stopped. If you would like to wait again, ask from any search."),
-        })  # fmt: skip
+        return render(
+            request,
+            "groups/waiting_message.html",
+            {
+                "title": _("You will not hear from us again"),
+                "text": _("Your request is stopped. If you would like to wait again, ask from any search."),
+            },
+        )
     return render(request, "groups/waiting_unsubscribe.html", {"waiting": waiting})
 
 
@@ -100,10 +119,14 @@ def waiting_renew(request, token):
             alerts.waiting_request_renew(token=token, now=timezone.now())
         except ActionRefused as error:
             return _refused(request, error)
-        return render(request, "groups/waiting_message.html", {
-            "title": _("Still waiting, for another year"),
-            "text": _("We will e-mail you when a group starts within reach."),
-        })  # fmt: skip
+        return render(
+            request,
+            "groups/waiting_message.html",
+            {
+                "title": _("Still waiting, for another year"),
+                "text": _("We will e-mail you when a group starts within reach."),
+            },
+        )
     return render(request, "groups/waiting_renew.html", {"waiting": waiting})
 
 
@@ -121,11 +144,15 @@ def waiting_stop(request, pk):
 def start_group(request):
     """Where people are waiting, in areas coarse enough that no one is singled out, and how to
     start a group there."""
-    return render(request, "groups/start.html", {
-        "areas": alerts.demand_by_area(now=timezone.now()),
-        "minimum": settings.WAITING_MIN_SHOWN,
-        "area_km": int(settings.WAITING_AREA_KM),
-    })  # fmt: skip
+    return render(
+        request,
+        "groups/start.html",
+        {
+            "areas": alerts.demand_by_area(now=timezone.now()),
+            "minimum": settings.WAITING_MIN_SHOWN,
+            "area_km": int(settings.WAITING_AREA_KM),
+        },
+    )
 
 
 def waiting_form_for(request, location, *, radius, units):
@@ -134,7 +161,11 @@ def waiting_form_for(request, location, *, radius, units):
         return None
     # The form carries the cell the request will be kept as, not the point the search found.
     latitude, longitude = cell_for(location.latitude, location.longitude, size_km=settings.WAITING_CELL_KM).centre
-    initial = {"latitude": latitude, "longitude": longitude,
-               "radius": radius if radius in dict(WaitingRequestForm.RADII) else 25, "units": units,
-               "language": (get_language() or "en")[:2]}  # fmt: skip
+    initial = {
+        "latitude": latitude,
+        "longitude": longitude,
+        "radius": radius if radius in dict(WaitingRequestForm.RADII) else 25,
+        "units": units,
+        "language": (get_language() or "en")[:2],
+    }
     return WaitingRequestForm(initial=initial, user=request.user)

@@ -23,19 +23,27 @@ def crisis_line(context):
         said = format_html_join("; ", "{}, {}", ((line.name, crisis.links(line)) for line in lines))
         return format_html(
             "{} {}: {}. {} {}",
-            heading, where, said,
-            format_html(_("In an emergency, call {number}."), number=format_html('<a href="tel:{}">{}</a>',
-                                                                                  emergency, emergency)),
+            heading,
+            where,
+            said,
+            format_html(
+                _("In an emergency, call {number}."),
+                number=format_html('<a href="tel:{}">{}</a>', emergency, emergency),
+            ),
             more,
-        )  # fmt: skip
+        )
     if crisis.LINES_IN.get(language_base()):
         return format_html("{} {} {}", heading, _everywhere_in(crisis.LINES_IN[language_base()]), more)
     everywhere = format_html(
-        _("US and Canada: call or text {call} ({text}); UK and Ireland: Samaritans, {uk}; Australia: Lifeline, "
-          "{au}; elsewhere, your local emergency number."),
-        call=mark_safe('<a href="tel:988">988</a>'), text=format_html('<a href="sms:988">{}</a>', crisis.TEXT),
-        uk=mark_safe('<a href="tel:116123">116 123</a>'), au=mark_safe('<a href="tel:131114">13 11 14</a>'),
-    )  # fmt: skip
+        _(
+            "US and Canada: call or text {call} ({text}); UK and Ireland: Samaritans, {uk}; Australia: Lifeline, "
+            "{au}; elsewhere, your local emergency number."
+        ),
+        call=mark_safe('<a href="tel:988">988</a>'),
+        text=format_html('<a href="sms:988">{}</a>', crisis.TEXT),
+        uk=mark_safe('<a href="tel:116123">116 123</a>'),
+        au=mark_safe('<a href="tel:131114">13 11 14</a>'),
+    )
     return format_html("{} {} {}", heading, everywhere, more)
 
 

@@ -11,8 +11,13 @@ from accounts.models import ContactMessage, ProfessionalProfile
 from tests.accounts.test_professionals import make_professional
 from tests.conftest import make_group
 
-MESSAGE = {"name": "Robin", "email": "robin@example.org", "topic": "press", "message": "May we write about you?",
-           "website": ""}  # fmt: skip
+MESSAGE = {
+    "name": "Robin",
+    "email": "robin@example.org",
+    "topic": "press",
+    "message": "May we write about you?",
+    "website": "",
+}
 
 
 def test_a_message_is_stored_sent_on_and_confirmed(client, db, settings):
@@ -128,8 +133,10 @@ def test_authorization_matrix(client, db, request, persona):
             assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
         else:
             assert response.status_code == expected, (persona, url)
-    actions = [reverse("moderation_professional_verify", args=[profile.pk]),
-               reverse("moderation_message_handled", args=[message.pk])]  # fmt: skip
+    actions = [
+        reverse("moderation_professional_verify", args=[profile.pk]),
+        reverse("moderation_message_handled", args=[message.pk]),
+    ]
     for url in actions:
         response = client.post(url)
         assert response.status_code == (302 if persona in ("anonymous", "moderator") else 403), (persona, url)

@@ -31,8 +31,17 @@ def confirm_password(client):
     assert response.status_code == 302, response.content.decode()
 
 
-@pytest.mark.parametrize("path", ["/moderation/", "/moderation/professionals/", "/moderation/testimonials/",
-                                  "/moderation/messages/", "/admin/", "/admin/accounts/user/"])  # fmt: skip
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/moderation/",
+        "/moderation/professionals/",
+        "/moderation/testimonials/",
+        "/moderation/messages/",
+        "/admin/",
+        "/admin/accounts/user/",
+    ],
+)
 def test_a_moderator_without_an_authenticator_app_is_sent_to_set_one_up(client, moderator_without_app, path):
     client.force_login(moderator_without_app)
     response = client.get(path)
@@ -208,10 +217,14 @@ def test_the_account_page_says_when_two_factor_is_on(client, db):
 
 @pytest.mark.parametrize(
     "name, heading",
-    [("mfa_index", "Two-factor authentication"), ("mfa_deactivate_totp", "Turn off the authenticator app"),
-     ("mfa_view_recovery_codes", "Recovery codes"), ("mfa_generate_recovery_codes", "New recovery codes"),
-     ("mfa_reauthenticate", "Confirm Access")],
-)  # fmt: skip
+    [
+        ("mfa_index", "Two-factor authentication"),
+        ("mfa_deactivate_totp", "Turn off the authenticator app"),
+        ("mfa_view_recovery_codes", "Recovery codes"),
+        ("mfa_generate_recovery_codes", "New recovery codes"),
+        ("mfa_reauthenticate", "Confirm Access"),
+    ],
+)
 def test_every_two_factor_page_is_in_the_site_layout(client, moderator, name, heading):
     client.force_login(moderator)
     confirm_password(client)

@@ -22,13 +22,13 @@ def listings(facilitator):
             name=f"{status.title()} Listing",
             status=status,
             address=f"{len(status)} {status.title()} Street",
-        )  # fmt: skip
+        )
         for status in (
             PeerGroup.Status.DRAFT,
             PeerGroup.Status.PENDING,
             PeerGroup.Status.REJECTED,
             PeerGroup.Status.ARCHIVED,
-        )  # fmt: skip
+        )
     }
 
 

@@ -65,8 +65,11 @@ def test_account_management_pages_are_accessible(page, live_server):
     page.locator("#id_password").fill(PASSWORD)
     page.locator("main").get_by_role("button", name="Sign In").click()
     page.get_by_role("link", name="Account").wait_for()
-    for path, name in [("/accounts/email/", "email addresses"), ("/accounts/password/change/", "password change"),
-                       ("/account/delete/", "delete account")]:  # fmt: skip
+    for path, name in [
+        ("/accounts/email/", "email addresses"),
+        ("/accounts/password/change/", "password change"),
+        ("/account/delete/", "delete account"),
+    ]:
         page.goto(path)
         check_page(page, name)
     page.goto("/account/export/")  # asks for the password again first

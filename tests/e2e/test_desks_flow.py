@@ -85,18 +85,27 @@ def desk():
     now = timezone.now()
     group = make_group(fran, last_confirmed_at=now - timedelta(days=70))
     for n, name in enumerate(["Sam", "Kit"]):
-        JoinRequest.objects.create(group=group, user=make_user(f"asker{n}@example.org", name),
-                                   message="I finished a program last year.")  # fmt: skip
+        JoinRequest.objects.create(
+            group=group, user=make_user(f"asker{n}@example.org", name), message="I finished a program last year."
+        )
     alice = make_user("alice@example.org", "Alice")
     JoinRequest.objects.create(group=group, user=alice, status="approved", decided_at=now)
     FacilitatorInvitation.objects.create(group=group, email="co@example.org", invited_by=fran)
     make_group(fran, name="Turned Down Circle", status="rejected", rejection_reason="Please add the room number.")
     make_group(fran, name="Queens Review Group", status="pending", submitted_at=now)
     for n, (name, lat, lng, people) in enumerate(NEAR_HARLEM):  # the gazetteer's places, for the map
-        Place.objects.create(geonameid=900 + n, name=name, search_name=name.lower(), country_code="US",
-                             latitude=lat, longitude=lng, population=people)  # fmt: skip
-    ListingEvent.objects.create(group=group, actor=fran, action="confirmed",
-                                created_at=datetime(2026, 11, 7, 23, 30, tzinfo=UTC))  # fmt: skip
+        Place.objects.create(
+            geonameid=900 + n,
+            name=name,
+            search_name=name.lower(),
+            country_code="US",
+            latitude=lat,
+            longitude=lng,
+            population=people,
+        )
+    ListingEvent.objects.create(
+        group=group, actor=fran, action="confirmed", created_at=datetime(2026, 11, 7, 23, 30, tzinfo=UTC)
+    )
     return group
 
 

@@ -13,8 +13,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_ask_to_join_be_welcomed_and_see_how_to_attend(page):
     lead = make_user("lead@example.org", "Lee")
     make_user("sam@example.org", "Sam")
-    group = make_group(lead, name="Quiet Harbour Group", location_privacy="members", venue="St Brigid's Hall",
-                       address="99 Secret Lane")  # fmt: skip
+    group = make_group(
+        lead, name="Quiet Harbour Group", location_privacy="members", venue="St Brigid's Hall", address="99 Secret Lane"
+    )
 
     sign_in(page, "sam@example.org")
     page.goto(group.get_absolute_url())

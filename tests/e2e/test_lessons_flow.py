@@ -11,8 +11,13 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def test_read_a_lesson_and_follow_its_links(page):
     user = make_user("sam@example.org", "Sam")
-    Testimonial.objects.create(text="Practising with the group every week keeps the skills in reach.", consent=True,
-                               user=user, status="approved", display_name="Sam K.")  # fmt: skip
+    Testimonial.objects.create(
+        text="Practising with the group every week keeps the skills in reach.",
+        consent=True,
+        user=user,
+        status="approved",
+        display_name="Sam K.",
+    )
     page.goto("/")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Lessons").click()
     check_page(page, "lessons index")

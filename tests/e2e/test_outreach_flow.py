@@ -40,10 +40,18 @@ def test_a_clinic_prints_the_groups_near_it_and_a_facilitator_prints_a_flyer(pag
         address="500 West 116th Street",
         meetings=[{"weekday": 3, "start": time(9), "end": time(10)}],
     )
-    private = make_group(facilitator, name="Quiet Harbour Group", latitude=40.80, longitude=-73.94,
-                         location_privacy="members", format="hybrid", venue="St Brigid's Parish Hall",
-                         address="99 Secret Lane", meeting_url="https://meet.example.org/quiet-harbour-secret",
-                         meetings=[{"weekday": 4, "start": time(18), "end": time(19)}])  # fmt: skip
+    private = make_group(
+        facilitator,
+        name="Quiet Harbour Group",
+        latitude=40.80,
+        longitude=-73.94,
+        location_privacy="members",
+        format="hybrid",
+        venue="St Brigid's Parish Hall",
+        address="99 Secret Lane",
+        meeting_url="https://meet.example.org/quiet-harbour-secret",
+        meetings=[{"weekday": 4, "start": time(18), "end": time(19)}],
+    )
 
     page.goto("/groups/?near=10027")
     page.get_by_role("heading", name="3 groups within 25 mi of New York, NY 10027").wait_for()
@@ -52,7 +60,10 @@ def test_a_clinic_prints_the_groups_near_it_and_a_facilitator_prints_a_flyer(pag
     page.get_by_role("heading", name="Print the groups near New York, NY 10027", level=1).wait_for()
     sheet = page.locator(".print-sheet")
     assert sheet.get_by_role("heading", level=3).all_inner_texts() == [
-        "Harlem Evening Skills", "Morningside Morning Circle", "Quiet Harbour Group"]  # fmt: skip
+        "Harlem Evening Skills",
+        "Morningside Morning Circle",
+        "Quiet Harbour Group",
+    ]
     assert "Address shared with members who ask to join." in sheet.inner_text()
     assert sheet.get_by_role("img", name="QR code: the up-to-date list on the web").count() == 1
     assert page.get_by_role("button", name="Print").is_visible()  # the script found the button
@@ -98,9 +109,18 @@ def test_an_endorser_prints_the_groups_near_their_practice(page):
     from groups.models import Place
     from tests.accounts.test_professionals import make_professional
 
-    Place.objects.create(geonameid=1, name="New York City", search_name=normalise("New York City"), region_code="NY",
-                         region_name="New York", country_code="US", latitude=40.7143, longitude=-74.006,
-                         population=8804190, time_zone="America/New_York")  # fmt: skip
+    Place.objects.create(
+        geonameid=1,
+        name="New York City",
+        search_name=normalise("New York City"),
+        region_code="NY",
+        region_name="New York",
+        country_code="US",
+        latitude=40.7143,
+        longitude=-74.006,
+        population=8804190,
+        time_zone="America/New_York",
+    )
     make_group(make_user("fran@example.org", "Fran"), name="Harlem Evening Skills")
     profile = make_professional(licence_region="NY")
 

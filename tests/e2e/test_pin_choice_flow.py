@@ -13,8 +13,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def test_changing_the_address_under_a_hand_placed_pin_asks_and_keeps_the_pin(page):
     lead = make_user("lead@example.org", "Lee")
-    group = make_group(lead, **{**PRIVATE_GROUP, "location_source": "facilitator", "latitude": 40.80441,
-                                "longitude": -73.96573})  # fmt: skip
+    group = make_group(
+        lead, **{**PRIVATE_GROUP, "location_source": "facilitator", "latitude": 40.80441, "longitude": -73.96573}
+    )
     sign_in(page, "lead@example.org")
     page.goto(f"/groups/{group.slug}/edit/")
     page.locator("#id_group-address").fill("3000 Broadway")

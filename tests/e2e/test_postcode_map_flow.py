@@ -20,16 +20,30 @@ def leeds(db):
     call_command("load_places", countries="GB", min_population=15000, **quiet)
     call_command("load_postcodes", countries="GB", areas="LS", **quiet)
     common = {"town": "Leeds", "region": "England", "country": "GB", "postal_code": "", "time_zone": "Europe/London"}
-    make_group(name="Leeds Wise Mind Circle", latitude=53.7997, longitude=-1.5492, **common,
-               meetings=[{"weekday": 2, "start": time(18, 30), "end": time(20)}])  # fmt: skip
-    make_group(name="Headingley Skills Practice", latitude=53.8196, longitude=-1.5776, **common,
-               meetings=[{"weekday": 4, "start": time(10), "end": time(11, 30)}])  # fmt: skip
+    make_group(
+        name="Leeds Wise Mind Circle",
+        latitude=53.7997,
+        longitude=-1.5492,
+        **common,
+        meetings=[{"weekday": 2, "start": time(18, 30), "end": time(20)}],
+    )
+    make_group(
+        name="Headingley Skills Practice",
+        latitude=53.8196,
+        longitude=-1.5776,
+        **common,
+        meetings=[{"weekday": 4, "start": time(10), "end": time(11, 30)}],
+    )
 
 
 def test_a_uk_postcode_on_a_phone_shows_the_map_and_a_marker_opens_its_group(page, leeds, live_server):
     outside = []
-    page.on("request", lambda request: outside.append(request.url)
-            if urlsplit(request.url).netloc != urlsplit(live_server.url).netloc else None)  # fmt: skip
+    page.on(
+        "request",
+        lambda request: (
+            outside.append(request.url) if urlsplit(request.url).netloc != urlsplit(live_server.url).netloc else None
+        ),
+    )
     page.set_viewport_size(PHONE)
     page.goto("/")
     placeholder = page.get_by_label("ZIP code, postcode or town")

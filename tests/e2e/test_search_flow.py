@@ -12,10 +12,20 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def test_search_filter_open_and_come_back(page):
     make_group(name="Harlem Evening Skills", meetings=[{"weekday": 1, "start": time(19), "end": time(20, 30)}])
-    make_group(name="Morningside Morning Circle", latitude=40.81, longitude=-73.96,
-               meetings=[{"weekday": 3, "start": time(9), "end": time(10)}])  # fmt: skip
-    make_group(name="Quiet Harbour", latitude=40.80, longitude=-73.94, location_privacy="members",
-               address="99 Secret Lane", meetings=[{"weekday": 4, "start": time(18), "end": time(19)}])  # fmt: skip
+    make_group(
+        name="Morningside Morning Circle",
+        latitude=40.81,
+        longitude=-73.96,
+        meetings=[{"weekday": 3, "start": time(9), "end": time(10)}],
+    )
+    make_group(
+        name="Quiet Harbour",
+        latitude=40.80,
+        longitude=-73.94,
+        location_privacy="members",
+        address="99 Secret Lane",
+        meetings=[{"weekday": 4, "start": time(18), "end": time(19)}],
+    )
 
     page.goto("/")
     page.get_by_label("ZIP code, postcode or town").fill("10027")
@@ -41,8 +51,14 @@ def test_search_filter_open_and_come_back(page):
 
 
 def test_search_pages_without_a_place_and_with_an_unknown_one(page):
-    make_group(name="Anywhere Online", format="online", meeting_url="https://meet.example.org/a", latitude=None,
-               longitude=None, time_zone="UTC")  # fmt: skip
+    make_group(
+        name="Anywhere Online",
+        format="online",
+        meeting_url="https://meet.example.org/a",
+        latitude=None,
+        longitude=None,
+        time_zone="UTC",
+    )
     page.goto("/groups/")
     page.get_by_role("heading", name="Groups that meet online").wait_for()
     check_page(page, "search start")

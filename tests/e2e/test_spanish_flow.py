@@ -21,8 +21,12 @@ PASSWORD = "una-frase-bastante-larga"
 def phone_in_spanish(browser, live_server, settings):
     """A phone whose browser asks for Spanish first (Accept-Language: es-MX)."""
     settings.SITE_URL = live_server.url
-    context = browser.new_context(viewport=PHONE, base_url=live_server.url, locale="es-MX",
-                                  extra_http_headers={"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"})  # fmt: skip
+    context = browser.new_context(
+        viewport=PHONE,
+        base_url=live_server.url,
+        locale="es-MX",
+        extra_http_headers={"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"},
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
@@ -55,9 +59,16 @@ def sign_out_es(page):
 def test_a_spanish_speaker_finds_an_online_group_joins_and_is_welcomed_on_a_phone(phone_in_spanish):
     page = phone_in_spanish
     lead = make_user("lucia@example.org", "Lucía", language="es")
-    group = make_group(lead, name="Círculo Mente Sabia en línea", format=PeerGroup.Format.ONLINE, language="es",
-                       meeting_url="https://meet.example.org/mente-sabia", location_privacy="members",
-                       time_zone="America/Mexico_City", description="Una habilidad por semana.")  # fmt: skip
+    group = make_group(
+        lead,
+        name="Círculo Mente Sabia en línea",
+        format=PeerGroup.Format.ONLINE,
+        language="es",
+        meeting_url="https://meet.example.org/mente-sabia",
+        location_privacy="members",
+        time_zone="America/Mexico_City",
+        description="Una habilidad por semana.",
+    )
     mail.outbox.clear()
 
     # The first visit, at the English address: Spanish is offered, in Spanish.

@@ -13,8 +13,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def in_san_francisco(browser, live_server):
-    context = browser.new_context(viewport=DESKTOP, base_url=live_server.url, locale="en-US",
-                                  timezone_id="America/Los_Angeles")  # fmt: skip
+    context = browser.new_context(
+        viewport=DESKTOP, base_url=live_server.url, locale="en-US", timezone_id="America/Los_Angeles"
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
@@ -24,9 +25,15 @@ def in_san_francisco(browser, live_server):
 def test_an_online_group_in_the_viewers_own_time(in_san_francisco, time_machine):
     page = in_san_francisco
     time_machine.move_to(datetime(2026, 12, 1, 6, tzinfo=UTC), tick=True)  # Tuesday 1 December
-    group = make_group(name="Edinburgh Evening Skills", format="online", latitude=None, longitude=None,
-                       meeting_url="https://meet.example.org/edinburgh", time_zone="Europe/London",
-                       meetings=[{"weekday": 2, "start": time(20), "end": time(21)}])  # fmt: skip
+    group = make_group(
+        name="Edinburgh Evening Skills",
+        format="online",
+        latitude=None,
+        longitude=None,
+        meeting_url="https://meet.example.org/edinburgh",
+        time_zone="Europe/London",
+        meetings=[{"weekday": 2, "start": time(20), "end": time(21)}],
+    )
 
     page.goto(group.get_absolute_url())
     page.get_by_text("Wednesday 2 December 2026, 8:00 PM").wait_for()

@@ -78,8 +78,9 @@ def test_from_an_empty_search_to_the_day_a_group_opens(page, live_server):
     assert "Harlem Evening Skills" in alert.subject and "/groups/harlem-evening-skills/" in alert.body
     unsubscribe = alert.headers["List-Unsubscribe"].strip("<>")
     assert alert.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    response = page.request.post(unsubscribe, data="List-Unsubscribe=One-Click",
-                                 headers={"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
+    response = page.request.post(
+        unsubscribe, data="List-Unsubscribe=One-Click", headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
     assert response.status == 200
     request.refresh_from_db()
     assert request.ended_reason == "unsubscribed"

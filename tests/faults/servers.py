@@ -148,7 +148,7 @@ def site_environment(database_url, **overrides):
             "SECRET_KEY_FILE",
             "TASKS_BACKEND",
             "TEST_CLOCK",
-        }  # fmt: skip
+        }
     }
     environment.update(
         DATABASE_URL=database_url,
@@ -180,9 +180,21 @@ class Site:
 
     def start(self):
         # No control socket: its default path is shared by every gunicorn this user runs.
-        command = [sys.executable, "-m", "gunicorn", "dbtselfhelp.wsgi", "--bind", f"127.0.0.1:{self.port}",
-                   "--workers", str(self.workers_wanted), "--timeout", "30", "--graceful-timeout", "5",
-                   "--no-control-socket"]  # fmt: skip
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "dbtselfhelp.wsgi",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(self.workers_wanted),
+            "--timeout",
+            "30",
+            "--graceful-timeout",
+            "5",
+            "--no-control-socket",
+        ]
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 command, cwd=settings.BASE_DIR, env=self.environment, stdout=log, stderr=subprocess.STDOUT
@@ -196,8 +208,15 @@ class Site:
         raise AssertionError(f"gunicorn did not answer within {STARTUP_SECONDS} s:\n{self.log.read_text()}")
 
     def start_worker(self, *, sweep_seconds=1):
-        command = [sys.executable, "manage.py", "run_worker", "--interval", "0.1", "--sweep-seconds",
-                   str(sweep_seconds)]  # fmt: skip
+        command = [
+            sys.executable,
+            "manage.py",
+            "run_worker",
+            "--interval",
+            "0.1",
+            "--sweep-seconds",
+            str(sweep_seconds),
+        ]
         with self.worker_log.open("ab") as log:
             self.worker = subprocess.Popen(
                 command, cwd=settings.BASE_DIR, env=self.environment, stdout=log, stderr=subprocess.STDOUT
@@ -267,13 +286,21 @@ def throwaway_cluster():
         cluster = Cluster(bindir, directory)
         cluster.init()
         cluster.start()
-        subprocess.run([bindir / "createdb", "-h", "127.0.0.1", "-p", str(cluster.port), "-U", "postgres",
-                        DATABASE_NAME], check=True, capture_output=True, timeout=30)  # fmt: skip
+        subprocess.run(
+            [bindir / "createdb", "-h", "127.0.0.1", "-p", str(cluster.port), "-U", "postgres", DATABASE_NAME],
+            check=True,
+            capture_output=True,
+            timeout=30,
+        )
         migrate_environment = {**site_environment(cluster.url), "DJANGO_DEBUG": "1"}
         migrated = subprocess.run(
             [sys.executable, "manage.py", "migrate", "--no-input", "-v0"],
-            cwd=settings.BASE_DIR, env=migrate_environment, capture_output=True, text=True, timeout=180,
-        )  # fmt: skip
+            cwd=settings.BASE_DIR,
+            env=migrate_environment,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
         assert migrated.returncode == 0, migrated.stderr
         yield cluster, directory
     finally:
@@ -316,10 +343,12 @@ class Browser:
         return fields
 
     def post(self, url, fields, *, timeout=15):
-        headers = self._headers({"Content-Type": "application/x-www-form-urlencoded",
-                                 "Origin": f"http://127.0.0.1:{self.site.port}"})  # fmt: skip
-        status, response, page = self.site.request("POST", url, body=urlencode(fields), headers=headers,
-                                                   timeout=timeout)  # fmt: skip
+        headers = self._headers(
+            {"Content-Type": "application/x-www-form-urlencoded", "Origin": f"http://127.0.0.1:{self.site.port}"}
+        )
+        status, response, page = self.site.request(
+            "POST", url, body=urlencode(fields), headers=headers, timeout=timeout
+        )
         self._keep_cookies(response)
         return status, response, page
 

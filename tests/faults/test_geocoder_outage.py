@@ -21,8 +21,17 @@ def groups_in_leeds_and_harlem(db, facilitator):
     for row in PLACES:
         make_place(*row)
     make_group(facilitator, name="Harlem Skills Circle")  # ZIP 10027
-    make_group(facilitator, name="Leeds Wise Mind Group", town="Leeds", region="West Yorkshire", postal_code="LS1 4AP",
-               country="GB", latitude=53.7997, longitude=-1.5492, time_zone="Europe/London")  # fmt: skip
+    make_group(
+        facilitator,
+        name="Leeds Wise Mind Group",
+        town="Leeds",
+        region="West Yorkshire",
+        postal_code="LS1 4AP",
+        country="GB",
+        latitude=53.7997,
+        longitude=-1.5492,
+        time_zone="Europe/London",
+    )
 
 
 @pytest.fixture(params=["timeout", "unavailable", "error", "socket"])

@@ -37,8 +37,13 @@ from tests.conftest import make_group
 pytestmark = pytest.mark.faults
 
 CLOSED = "server closed the connection unexpectedly\n\tThis probably means the server terminated abnormally"
-CONTACT = {"name": "Robin", "email": "robin@example.org", "topic": "other", "message": "Is there a group in Leeds?",
-           "website": ""}  # fmt: skip
+CONTACT = {
+    "name": "Robin",
+    "email": "robin@example.org",
+    "topic": "other",
+    "message": "Is there a group in Leeds?",
+    "website": "",
+}
 
 
 class OutboxInsertFails:
@@ -122,8 +127,12 @@ def test_a_report_whose_moderator_email_fails_is_not_saved(client, member, group
 
 def test_a_sign_up_whose_verification_email_fails_is_not_saved(client, db, outbox_insert_fails):
     outbox_insert_fails.at = 1
-    signup = {"display_name": "Riley", "email": "riley@example.org", "password1": "a-long-enough-passphrase",
-              "password2": "a-long-enough-passphrase"}  # fmt: skip
+    signup = {
+        "display_name": "Riley",
+        "email": "riley@example.org",
+        "password1": "a-long-enough-passphrase",
+        "password2": "a-long-enough-passphrase",
+    }
     response = client.post(reverse("account_signup"), signup)
     assert response.status_code == 503
     assert not User.objects.filter(email="riley@example.org").exists() and not OutgoingEmail.objects.exists()
@@ -239,9 +248,13 @@ def archive_stale_listing(group, member, moderator, facilitator):
 def apply_as_professional(group, member, moderator, facilitator):
     def act():
         profile = ProfessionalProfile(
-            profession="psychologist", public_name="Dr Alice", credentials="PhD", licence_number="PSY-1",
-            licence_region="NY", statement="I endorse it.",
-        )  # fmt: skip
+            profession="psychologist",
+            public_name="Dr Alice",
+            credentials="PhD",
+            licence_number="PSY-1",
+            licence_region="NY",
+            statement="I endorse it.",
+        )
         professional_apply(profile=profile, user=member)
 
     return act, lambda: not ProfessionalProfile.objects.filter(user=member).exists()
@@ -270,7 +283,7 @@ def verify_professional(group, member, moderator, facilitator):
         archive_stale_listing,
         apply_as_professional,
         verify_professional,
-    ],  # fmt: skip
+    ],
 )
 def test_an_action_whose_email_cannot_be_saved_is_not_saved(scene, group, member, moderator, facilitator, monkeypatch):
     act, nothing_saved = scene(group, member, moderator, facilitator)

@@ -61,8 +61,10 @@ def contact_rows(cluster, text):
 
 
 def no_backend_left_waiting(cluster):
-    rows = cluster.query("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "
-                         "state IN ('active', 'idle in transaction') AND pid <> pg_backend_pid()")  # fmt: skip
+    rows = cluster.query(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "
+        "state IN ('active', 'idle in transaction') AND pid <> pg_backend_pid()"
+    )
     return rows == [(0,)]
 
 

@@ -131,9 +131,16 @@ def test_gunicorns_error_log_names_the_route(logged):
 
 def test_gunicorns_access_log_names_the_route():
     token = secrets.token_urlsafe(24)
-    atoms = {"h": "127.0.0.1", "m": "GET", "U": f"/groups/calendar/{token}.ics", "q": "near=Leeds",
-             "r": f"GET /groups/calendar/{token}.ics?near=Leeds HTTP/1.1", "H": "HTTP/1.1", "s": "200",
-             "f": f"https://example.org/groups/?near=Leeds&t={token}"}  # fmt: skip
+    atoms = {
+        "h": "127.0.0.1",
+        "m": "GET",
+        "U": f"/groups/calendar/{token}.ics",
+        "q": "near=Leeds",
+        "r": f"GET /groups/calendar/{token}.ics?near=Leeds HTTP/1.1",
+        "H": "HTTP/1.1",
+        "s": "200",
+        "f": f"https://example.org/groups/?near=Leeds&t={token}",
+    }
     record = logging.LogRecord("gunicorn.access", logging.INFO, __file__, 1, '%(h)s "%(r)s" %(s)s "%(f)s"', (), None)
     record.args = atoms
     AccessRedactFilter().filter(record)

@@ -25,8 +25,13 @@ from outbox.models import OutgoingEmail
 pytestmark = pytest.mark.faults
 
 WORKING = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
-CONTACT = {"name": "Robin", "email": "robin@example.org", "topic": "other", "message": "Is there a group in Leeds?",
-           "website": ""}  # fmt: skip
+CONTACT = {
+    "name": "Robin",
+    "email": "robin@example.org",
+    "topic": "other",
+    "message": "Is there a group in Leeds?",
+    "website": "",
+}
 
 
 @pytest.fixture(params=["tests.fakes.BrokenEmailBackend", "tests.fakes.RefusingSMTPBackend"])
@@ -70,8 +75,12 @@ def queue(address="sam@example.org", template="test"):
 def test_a_sign_up_is_saved_and_its_verification_email_sent_once_the_server_is_back(client, db, mail_server_down):
     from accounts.models import User
 
-    signup = {"display_name": "Riley", "email": "riley@example.org", "password1": "a-long-enough-passphrase",
-              "password2": "a-long-enough-passphrase"}  # fmt: skip
+    signup = {
+        "display_name": "Riley",
+        "email": "riley@example.org",
+        "password1": "a-long-enough-passphrase",
+        "password2": "a-long-enough-passphrase",
+    }
     response = client.post(reverse("account_signup"), signup)
     assert response.status_code == 302
     assert User.objects.filter(email="riley@example.org").exists()

@@ -106,8 +106,10 @@ def test_a_mail_server_that_hangs_holds_no_request_and_every_email_arrives_once(
 
     normal, held = per_second(working, SECONDS), per_second(hanging, SECONDS)
     print(f"\nrequests a second: mail server working {normal:.1f}, hanging {held:.1f} ({held / normal:.2f})")
-    print(f"contact messages: {len(sent_while_working)} then {len(sent_while_hanging)}; slowest request "
-          f"{max(hanging['read'] + hanging['write']):.2f} s while hanging")  # fmt: skip
+    print(
+        f"contact messages: {len(sent_while_working)} then {len(sent_while_hanging)}; slowest request "
+        f"{max(hanging['read'] + hanging['write']):.2f} s while hanging"
+    )
     assert not working["errors"] and not hanging["errors"]
     assert sent_while_hanging, "messages were sent while the mail server hung"
     assert held >= HELD_THROUGHPUT * normal

@@ -89,8 +89,7 @@ def served_with_a_worker():
 
 def send_a_contact_message(site, sender):
     browser = Browser(site)
-    status, _, page = browser.post("/contact/", contact_fields(browser.open_form("/contact/"), text="Hi",
-                                                              email=sender))  # fmt: skip
+    status, _, page = browser.post("/contact/", contact_fields(browser.open_form("/contact/"), text="Hi", email=sender))
     assert status == 302, page[:500]
 
 

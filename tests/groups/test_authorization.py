@@ -20,29 +20,48 @@ PUBLISHED_MATRIX = [
     ("group_submit", "post", dict(anonymous=LOGIN, member=403, other_facilitator=403, facilitator=302, moderator=403)),
     ("group_confirm", "post", dict(anonymous=LOGIN, member=403, other_facilitator=403, facilitator=302, moderator=403)),
     ("group_notices", "get", dict(anonymous=LOGIN, member=403, other_facilitator=403, facilitator=200, moderator=403)),
-    ("group_facilitators", "get", dict(anonymous=LOGIN, member=403, other_facilitator=403, facilitator=200,
-                                       moderator=403)),
+    (
+        "group_facilitators",
+        "get",
+        dict(anonymous=LOGIN, member=403, other_facilitator=403, facilitator=200, moderator=403),
+    ),
     ("group_report", "get", dict(anonymous=200, member=200, other_facilitator=200, facilitator=200, moderator=200)),
-    ("moderation_group", "get", dict(anonymous=LOGIN, member=403, other_facilitator=403, facilitator=403,
-                                     moderator=200)),
+    (
+        "moderation_group",
+        "get",
+        dict(anonymous=LOGIN, member=403, other_facilitator=403, facilitator=403, moderator=200),
+    ),
     ("group_join", "get", dict(anonymous=LOGIN, member=200, other_facilitator=200, facilitator=302, moderator=200)),
     ("group_join", "post", dict(anonymous=LOGIN, member=302, other_facilitator=302, facilitator=302, moderator=302)),
-    ("group_requests", "get", dict(anonymous=LOGIN, member=403, other_facilitator=403, facilitator=200,
-                                   moderator=403)),
+    ("group_requests", "get", dict(anonymous=LOGIN, member=403, other_facilitator=403, facilitator=200, moderator=403)),
     ("group_calendar", "get", dict(anonymous=200, member=200, other_facilitator=200, facilitator=200, moderator=200)),
-    ("group_join_withdraw", "post", dict(anonymous=LOGIN, member=404, other_facilitator=404, facilitator=404,
-                                         moderator=404)),
-    ("group_leave", "post", dict(anonymous=LOGIN, member=404, other_facilitator=404, facilitator=404,
-                                 moderator=404)),
-    ("moderation_approve", "post", dict(anonymous=LOGIN, member=403, other_facilitator=403, facilitator=403,
-                                        moderator=302)),
-    ("moderation_reject", "post", dict(anonymous=LOGIN, member=403, other_facilitator=403, facilitator=403,
-                                       moderator=302)),
-    ("moderation_unpublish", "post", dict(anonymous=LOGIN, member=403, other_facilitator=403, facilitator=403,
-                                          moderator=302)),
-    ("moderation_archive", "post", dict(anonymous=LOGIN, member=403, other_facilitator=403, facilitator=403,
-                                        moderator=302)),
-]  # fmt: skip
+    (
+        "group_join_withdraw",
+        "post",
+        dict(anonymous=LOGIN, member=404, other_facilitator=404, facilitator=404, moderator=404),
+    ),
+    ("group_leave", "post", dict(anonymous=LOGIN, member=404, other_facilitator=404, facilitator=404, moderator=404)),
+    (
+        "moderation_approve",
+        "post",
+        dict(anonymous=LOGIN, member=403, other_facilitator=403, facilitator=403, moderator=302),
+    ),
+    (
+        "moderation_reject",
+        "post",
+        dict(anonymous=LOGIN, member=403, other_facilitator=403, facilitator=403, moderator=302),
+    ),
+    (
+        "moderation_unpublish",
+        "post",
+        dict(anonymous=LOGIN, member=403, other_facilitator=403, facilitator=403, moderator=302),
+    ),
+    (
+        "moderation_archive",
+        "post",
+        dict(anonymous=LOGIN, member=403, other_facilitator=403, facilitator=403, moderator=302),
+    ),
+]
 
 # The same views for a draft: outsiders may not know it exists.
 DRAFT_MATRIX = [
@@ -50,14 +69,16 @@ DRAFT_MATRIX = [
     ("group_edit", "get", dict(anonymous=LOGIN, member=404, other_facilitator=404, facilitator=200, moderator=403)),
     ("group_submit", "post", dict(anonymous=LOGIN, member=404, other_facilitator=404, facilitator=302, moderator=403)),
     ("group_notices", "get", dict(anonymous=LOGIN, member=404, other_facilitator=404, facilitator=200, moderator=403)),
-    ("group_facilitators", "get", dict(anonymous=LOGIN, member=404, other_facilitator=404, facilitator=200,
-                                       moderator=403)),
+    (
+        "group_facilitators",
+        "get",
+        dict(anonymous=LOGIN, member=404, other_facilitator=404, facilitator=200, moderator=403),
+    ),
     ("group_report", "get", dict(anonymous=404, member=404, other_facilitator=404, facilitator=200, moderator=200)),
     ("group_join", "get", dict(anonymous=LOGIN, member=404, other_facilitator=404, facilitator=302, moderator=302)),
-    ("group_requests", "get", dict(anonymous=LOGIN, member=404, other_facilitator=404, facilitator=200,
-                                   moderator=403)),
+    ("group_requests", "get", dict(anonymous=LOGIN, member=404, other_facilitator=404, facilitator=200, moderator=403)),
     ("group_calendar", "get", dict(anonymous=404, member=404, other_facilitator=404, facilitator=404, moderator=404)),
-]  # fmt: skip
+]
 
 
 def _asked(email):
@@ -269,9 +290,15 @@ def test_the_wrong_facilitator_cannot_touch_another_groups_objects(client, group
 
 @pytest.mark.parametrize(
     "name",
-    ["group_submit", "group_confirm", "moderation_approve", "moderation_reject", "moderation_unpublish",
-     "moderation_archive"],
-)  # fmt: skip
+    [
+        "group_submit",
+        "group_confirm",
+        "moderation_approve",
+        "moderation_reject",
+        "moderation_unpublish",
+        "moderation_archive",
+    ],
+)
 def test_changes_need_post(client, moderator, facilitator, name):
     group = make_group(facilitator, status=PeerGroup.Status.PENDING)
     client.force_login(facilitator if name.startswith("group") else moderator)
@@ -308,8 +335,10 @@ def test_only_the_groups_facilitator_asks_a_professional_to_advise(
     check(as_persona(persona).post(reverse("adviser_invite", args=[group.slug, dana.pk])), FACILITATOR_ONLY[persona])
     asked = list(GroupAdviser.objects.values_list("group__slug", "user__email", "status", "invited_by__email"))
     emails = list(OutgoingEmail.objects.values_list("to", "template"))
-    if_asked = ([(group.slug, "dana@example.org", "invited", "fran@example.org")],
-                [("dana@example.org", "adviser_invitation")])  # fmt: skip
+    if_asked = (
+        [(group.slug, "dana@example.org", "invited", "fran@example.org")],
+        [("dana@example.org", "adviser_invitation")],
+    )
     assert (asked, emails) == (if_asked if FACILITATOR_ONLY[persona] == 302 else ([], []))
 
 

@@ -25,15 +25,26 @@ CREATED = datetime(2026, 6, 1, 12, tzinfo=UTC)  # the series begin before the wi
 
 ZONES = [
     ("London", "Europe/London", [{"weekday": 1, "start": time(19), "end": time(20, 30)}]),
-    ("Sydney", "Australia/Sydney", [{"weekday": 3, "start": time(18, 30), "end": time(20)},
-                                    {"weekday": 5, "start": time(10), "end": time(11), "recurrence": "monthly",
-                                     "week_of_month": -1}]),
-    ("New York", "America/New_York", [{"weekday": 0, "start": time(12), "end": time(13), "recurrence": "biweekly",
-                                       "starts_on": date(2026, 6, 8)}]),
-    ("Phoenix", "America/Phoenix", [{"weekday": 2, "start": time(7), "end": time(8), "recurrence": "monthly",
-                                     "week_of_month": 2}]),
+    (
+        "Sydney",
+        "Australia/Sydney",
+        [
+            {"weekday": 3, "start": time(18, 30), "end": time(20)},
+            {"weekday": 5, "start": time(10), "end": time(11), "recurrence": "monthly", "week_of_month": -1},
+        ],
+    ),
+    (
+        "New York",
+        "America/New_York",
+        [{"weekday": 0, "start": time(12), "end": time(13), "recurrence": "biweekly", "starts_on": date(2026, 6, 8)}],
+    ),
+    (
+        "Phoenix",
+        "America/Phoenix",
+        [{"weekday": 2, "start": time(7), "end": time(8), "recurrence": "monthly", "week_of_month": 2}],
+    ),
     ("Vancouver", "America/Vancouver", [{"weekday": 6, "start": time(16), "end": time(17, 30)}]),
-]  # fmt: skip
+]
 
 
 def node_available():
@@ -79,8 +90,11 @@ def by_uid(found):
 def test_ical_js_and_node_ical_see_every_meeting_where_the_site_does(calendars):
     out = subprocess.run(
         ["node", str(JS / "expand.mjs"), FROM.isoformat(), TO.isoformat(), *calendars],
-        capture_output=True, text=True, check=True, timeout=60,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
     result = json.loads(out.stdout)
     for path, group in calendars.items():
         expected = site_occurrences(group)

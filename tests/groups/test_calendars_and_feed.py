@@ -112,8 +112,10 @@ def test_a_cancellation_and_a_schedule_change_each_make_a_new_revision(client, f
     client.force_login(facilitator)
     stamp, _, sequence, _ = revision(client, group)
     time_machine.move_to(datetime(2026, 11, 5, 9, tzinfo=UTC))
-    client.post(reverse("group_notices", args=[group.slug]),
-                {"date": "2026-11-24", "text": "No meeting: Thanksgiving week", "cancels_meeting": "on"})  # fmt: skip
+    client.post(
+        reverse("group_notices", args=[group.slug]),
+        {"date": "2026-11-24", "text": "No meeting: Thanksgiving week", "cancels_meeting": "on"},
+    )
     after_notice = revision(client, group)
     assert after_notice[0] == after_notice[1] == datetime(2026, 11, 5, 9, tzinfo=UTC)
     assert after_notice[0] > stamp
@@ -174,8 +176,17 @@ def test_an_unknown_calendar_token_is_404(client, db):
 
 # --- The Meeting Guide feed -----------------------------------------------------------------
 
-REQUIRED = {"name": str, "slug": str, "day": int, "time": str, "end_time": str, "timezone": str, "types": list,
-            "updated": str, "url": str}  # fmt: skip
+REQUIRED = {
+    "name": str,
+    "slug": str,
+    "day": int,
+    "time": str,
+    "end_time": str,
+    "timezone": str,
+    "types": list,
+    "updated": str,
+    "url": str,
+}
 SPEC_TYPES = json.loads((Path(__file__).resolve().parents[2] / "groups/data/meeting_guide_types.json").read_text())
 
 
@@ -225,8 +236,9 @@ def test_the_feed_follows_the_specification_field_by_field(client, group):
 def test_every_type_code_is_one_the_specification_defines(client, db):
     from groups.models import Audience
 
-    group = make_group(language="es", wheelchair_accessible=True, format="hybrid",
-                       meeting_url="https://meet.example.org/h")  # fmt: skip
+    group = make_group(
+        language="es", wheelchair_accessible=True, format="hybrid", meeting_url="https://meet.example.org/h"
+    )
     group.audiences.set(Audience.objects.filter(slug__in=["lgbtq", "young-adults", "parents"]))
     record = feed(client)[0]
     assert sorted(record["types"]) == ["LGBTQ", "S", "X", "Y"]
@@ -261,17 +273,27 @@ def test_one_record_per_meeting_time_with_unique_slugs(client, db):
 
 
 def test_fortnightly_and_monthly_meetings_say_so_in_their_notes(client, db):
-    make_group(meetings=[{"weekday": 1, "start": time(9), "end": time(10), "recurrence": "monthly", "week_of_month": 2},
-                         {"weekday": 3, "start": time(9), "end": time(10), "recurrence": "biweekly",
-                          "starts_on": date(2026, 11, 5)}])  # fmt: skip
+    make_group(
+        meetings=[
+            {"weekday": 1, "start": time(9), "end": time(10), "recurrence": "monthly", "week_of_month": 2},
+            {"weekday": 3, "start": time(9), "end": time(10), "recurrence": "biweekly", "starts_on": date(2026, 11, 5)},
+        ]
+    )
     notes = sorted(r["notes"] for r in feed(client))
-    assert notes == ["Meets every other week; see the group's page for the dates.",
-                     "Meets once a month; see the group's page for the dates."]  # fmt: skip
+    assert notes == [
+        "Meets every other week; see the group's page for the dates.",
+        "Meets once a month; see the group's page for the dates.",
+    ]
 
 
 def test_groups_whose_address_or_link_is_private_are_left_out(client, private_group):
-    make_group(name="Online Only", format="online", meeting_url="https://meet.example.org/online-secret",
-               latitude=None, longitude=None)  # fmt: skip
+    make_group(
+        name="Online Only",
+        format="online",
+        meeting_url="https://meet.example.org/online-secret",
+        latitude=None,
+        longitude=None,
+    )
     make_group(name="Open Door Group", town="Albany")
     text = client.get(reverse("meeting_guide_feed")).content.decode()
     for secret in (*SECRETS, "online-secret"):

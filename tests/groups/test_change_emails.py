@@ -48,8 +48,12 @@ def co_facilitator(group):
 def members(group, member):
     """Alice (approved), and around her everyone who must hear nothing."""
     approve(group, member)
-    for email, status in (("pat@example.org", "pending"), ("dee@example.org", "declined"),
-                          ("rex@example.org", "removed"), ("wes@example.org", "withdrawn")):  # fmt: skip
+    for email, status in (
+        ("pat@example.org", "pending"),
+        ("dee@example.org", "declined"),
+        ("rex@example.org", "removed"),
+        ("wes@example.org", "withdrawn"),
+    ):
         JoinRequest.objects.create(group=group, user=make_user(email, email[:3].title()), status=status)
     gone = make_user("gone@example.org", "Gone", is_active=False)
     approve(group, gone)
@@ -77,12 +81,22 @@ def post_notice(client, group, *, days=7, text="No meeting: the library is close
 def edit(client, group, meetings=None, **changes):
     """Post the listing form with the group's own values, but for `changes`."""
     values = {
-        "name": group.name, "description": group.description, "format": group.format,
-        "contact_name": group.contact_name, "location_privacy": group.location_privacy, "venue": group.venue,
-        "address": group.address, "town": group.town, "region": group.region, "postal_code": group.postal_code,
-        "latitude": str(group.latitude), "longitude": str(group.longitude), "meeting_url": group.meeting_url,
-        "time_zone": group.time_zone, "capacity": "",
-    }  # fmt: skip
+        "name": group.name,
+        "description": group.description,
+        "format": group.format,
+        "contact_name": group.contact_name,
+        "location_privacy": group.location_privacy,
+        "venue": group.venue,
+        "address": group.address,
+        "town": group.town,
+        "region": group.region,
+        "postal_code": group.postal_code,
+        "latitude": str(group.latitude),
+        "longitude": str(group.longitude),
+        "meeting_url": group.meeting_url,
+        "time_zone": group.time_zone,
+        "capacity": "",
+    }
     values.update(changes)
     current = list(group.meeting_times.all())
     rows = meetings or [
@@ -209,15 +223,26 @@ def test_a_private_groups_new_address_and_link_go_only_to_its_members_and_facili
         assert "99 Secret Lane, Unit 2" in message.body
         assert "The meeting link now: https://meet.example.org/quiet-harbour-secret-2" in message.body
         assert "Please keep the address and the meeting link to yourself" in message.body
-    leaked = [m for m in OutgoingEmail.objects.exclude(to__in=["alice@example.org", "cora@example.org"])
-              if any(secret in m.body or secret in m.html for secret in SECRETS)]  # fmt: skip
+    leaked = [
+        m
+        for m in OutgoingEmail.objects.exclude(to__in=["alice@example.org", "cora@example.org"])
+        if any(secret in m.body or secret in m.html for secret in SECRETS)
+    ]
     assert leaked == []
 
 
 def test_a_group_that_moves_online_says_it_no_longer_meets_in_person(client, facilitator, group, members):
     client.force_login(facilitator)
-    edit(client, group, format="online", meeting_url="https://meet.example.org/harlem", latitude="", longitude="",
-         venue="", address="")  # fmt: skip
+    edit(
+        client,
+        group,
+        format="online",
+        meeting_url="https://meet.example.org/harlem",
+        latitude="",
+        longitude="",
+        venue="",
+        address="",
+    )
     body = mail.outbox[0].body
     assert "The group no longer meets in person." in body
     assert "The meeting link now: https://meet.example.org/harlem" in body
@@ -256,8 +281,10 @@ def test_the_sweep_archiving_tells_members_and_leaves_facilitators_their_own_ema
     assert sorted(m.to[0] for m in change_emails) == ["alice@example.org"]
     assert "had not confirmed the listing for a long time" in change_emails[0].body
     assert sorted(address for m in mail.outbox for address in m.to) == [
-        "alice@example.org", "cora@example.org", "fran@example.org"
-    ]  # fmt: skip
+        "alice@example.org",
+        "cora@example.org",
+        "fran@example.org",
+    ]
 
 
 # --- The opt-out ---------------------------------------------------------------------------
@@ -388,8 +415,9 @@ def test_a_change_that_rolls_back_sends_nothing(facilitator, member):
     assert not GroupChange.objects.exists()
     assert not OutgoingEmail.objects.exists()
     assert mail.outbox == []
-    services.notice_post(notice=Notice(date=notice.date, text="No meeting", cancels_meeting=True), group=group,
-                         by=facilitator)  # fmt: skip
+    services.notice_post(
+        notice=Notice(date=notice.date, text="No meeting", cancels_meeting=True), group=group, by=facilitator
+    )
     assert recipients() == ["alice@example.org"]  # the same change, committed: sent, once
 
 
@@ -402,8 +430,17 @@ def run_worker():
     """Run every ready task as `manage.py run_worker` does, until none is left."""
     from dbtselfhelp.worker import Worker
 
-    worker = Worker(queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
-                    max_tasks=None, worker_id="test", excluded_queue_names=[], sweep_seconds=60)  # fmt: skip
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test",
+        excluded_queue_names=[],
+        sweep_seconds=60,
+    )
     ran = 0
     while (task := worker.claim_next()) is not None:
         worker.run_task(task)
@@ -416,8 +453,9 @@ def test_with_the_database_backend_the_task_is_saved_with_the_change_and_run_by_
 ):
     from django_tasks_db.models import DBTaskResult
 
-    services.notice_post(notice=Notice(date=timezone.now().date() + timedelta(days=7), text="Closed"), group=group,
-                         by=facilitator)  # fmt: skip
+    services.notice_post(
+        notice=Notice(date=timezone.now().date() + timedelta(days=7), text="Closed"), group=group, by=facilitator
+    )
     change = GroupChange.objects.get()
     queued = DBTaskResult.objects.get()
     assert queued.task_path == "groups.notifications.send_change_emails"
@@ -433,8 +471,9 @@ def test_with_the_database_backend_a_rolled_back_change_leaves_no_task(database_
     from django_tasks_db.models import DBTaskResult
 
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.notice_post(notice=Notice(date=timezone.now().date() + timedelta(days=7), text="Closed"),
-                             group=group, by=facilitator)  # fmt: skip
+        services.notice_post(
+            notice=Notice(date=timezone.now().date() + timedelta(days=7), text="Closed"), group=group, by=facilitator
+        )
         raise RuntimeError
     assert not DBTaskResult.objects.exists() and not GroupChange.objects.exists()
     assert run_worker() == 0
@@ -442,8 +481,9 @@ def test_with_the_database_backend_a_rolled_back_change_leaves_no_task(database_
 
 
 def test_the_task_run_again_sends_nothing_more(database_tasks, facilitator, group, members, co_facilitator):
-    services.notice_post(notice=Notice(date=timezone.now().date() + timedelta(days=7), text="Closed"), group=group,
-                         by=facilitator)  # fmt: skip
+    services.notice_post(
+        notice=Notice(date=timezone.now().date() + timedelta(days=7), text="Closed"), group=group, by=facilitator
+    )
     change = GroupChange.objects.get()
     run_worker()
     assert len(mail.outbox) == 2
@@ -458,8 +498,9 @@ def test_the_task_run_again_sends_nothing_more(database_tasks, facilitator, grou
 def test_a_worker_killed_mid_fan_out_leaves_nothing_and_the_sweep_sends_each_email_once(
     database_tasks, facilitator, group, members, co_facilitator, monkeypatch
 ):
-    services.notice_post(notice=Notice(date=timezone.now().date() + timedelta(days=7), text="Closed"), group=group,
-                         by=facilitator)  # fmt: skip
+    services.notice_post(
+        notice=Notice(date=timezone.now().date() + timedelta(days=7), text="Closed"), group=group, by=facilitator
+    )
     change = GroupChange.objects.get()
     real = notifications.send_templated_email
     sent = []
@@ -486,8 +527,12 @@ def test_a_worker_killed_mid_fan_out_leaves_nothing_and_the_sweep_sends_each_ema
 
 
 def test_the_sweep_deletes_old_changes(group, facilitator):
-    old = GroupChange.objects.create(group=group, kinds=["notice"], created_at=timezone.now() - timedelta(days=40),
-                                     sent_at=timezone.now() - timedelta(days=40))  # fmt: skip
+    old = GroupChange.objects.create(
+        group=group,
+        kinds=["notice"],
+        created_at=timezone.now() - timedelta(days=40),
+        sent_at=timezone.now() - timedelta(days=40),
+    )
     recent = GroupChange.objects.create(group=group, kinds=["notice"], sent_at=timezone.now())
     notifications.sweep(now=timezone.now())
     assert list(GroupChange.objects.values_list("pk", flat=True)) == [recent.pk]
@@ -530,8 +575,9 @@ def test_two_workers_running_the_same_change_at_once_send_each_email_once(databa
     approve(group, member)
     for n in range(5):
         approve(group, make_user(f"m{n}@example.org", f"M{n}"))
-    services.notice_post(notice=Notice(date=timezone.now().date() + timedelta(days=7), text="Closed"), group=group,
-                         by=facilitator)  # fmt: skip
+    services.notice_post(
+        notice=Notice(date=timezone.now().date() + timedelta(days=7), text="Closed"), group=group, by=facilitator
+    )
     change = GroupChange.objects.get()
     barrier, counts = threading.Barrier(2), []
 
@@ -558,8 +604,9 @@ def test_the_data_export_and_erasure_cover_the_choice_and_the_changes_made(clien
     from groups import privacy
 
     notifications.change_emails_stop(group=group, user=members)
-    services.notice_post(notice=Notice(date=timezone.now().date() + timedelta(days=7), text="Closed"), group=group,
-                         by=facilitator)  # fmt: skip
+    services.notice_post(
+        notice=Notice(date=timezone.now().date() + timedelta(days=7), text="Closed"), group=group, by=facilitator
+    )
     assert privacy.export_user_data(members)["no_change_emails_from"][0]["group"] == "Harlem Skills Circle"
     assert privacy.export_user_data(facilitator)["no_change_emails_from"] == []
     privacy.erase_user_data(members)

@@ -107,8 +107,14 @@ def test_the_history_reads_in_its_readers_language_whoever_made_the_change(clien
     facilitator.language = "es"
     facilitator.save()
     client.force_login(facilitator)
-    data = listing_data(name=group.name, latitude=str(group.latitude), longitude=str(group.longitude),
-                        time_zone="America/New_York", venue=group.venue, address=group.address)  # fmt: skip
+    data = listing_data(
+        name=group.name,
+        latitude=str(group.latitude),
+        longitude=str(group.longitude),
+        time_zone="America/New_York",
+        venue=group.venue,
+        address=group.address,
+    )
     data.update({"group-format": "hybrid", "group-meeting_url": "https://meet.example.org/a"})
     edit, review = reverse("group_edit", args=[group.slug]), reverse("moderation_group", args=[group.slug])
     assert client.post("/es" + edit, data).status_code == 302

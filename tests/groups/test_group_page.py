@@ -174,9 +174,15 @@ def test_an_online_groups_jsonld_has_a_start_and_a_url_to_join(client, db, time_
     from datetime import UTC, datetime, time
 
     time_machine.move_to(datetime(2026, 11, 23, 12, tzinfo=UTC))  # a Monday
-    online = make_group(name="Evening Online", format="online", meeting_url="https://meet.example.org/secret-x",
-                        latitude=None, longitude=None, time_zone="Europe/London",
-                        meetings=[{"weekday": 1, "start": time(19), "end": time(20)}])  # fmt: skip
+    online = make_group(
+        name="Evening Online",
+        format="online",
+        meeting_url="https://meet.example.org/secret-x",
+        latitude=None,
+        longitude=None,
+        time_zone="Europe/London",
+        meetings=[{"weekday": 1, "start": time(19), "end": time(20)}],
+    )
     text = client.get(online.get_absolute_url()).content.decode()
     data = jsonld(text)
     assert meets_event_rules(data)
@@ -188,11 +194,19 @@ def test_an_online_groups_jsonld_has_a_start_and_a_url_to_join(client, db, time_
 def test_monthly_and_fortnightly_schedules_say_which_weeks(client, db):
     from datetime import date, time
 
-    group = make_group(meetings=[
-        {"weekday": 1, "start": time(19), "end": time(20), "recurrence": "monthly", "week_of_month": 2},
-        {"weekday": 3, "start": time(19), "end": time(20), "recurrence": "monthly", "week_of_month": -1},
-        {"weekday": 5, "start": time(10), "end": time(11), "recurrence": "biweekly", "starts_on": date(2026, 11, 7)},
-    ])  # fmt: skip
+    group = make_group(
+        meetings=[
+            {"weekday": 1, "start": time(19), "end": time(20), "recurrence": "monthly", "week_of_month": 2},
+            {"weekday": 3, "start": time(19), "end": time(20), "recurrence": "monthly", "week_of_month": -1},
+            {
+                "weekday": 5,
+                "start": time(10),
+                "end": time(11),
+                "recurrence": "biweekly",
+                "starts_on": date(2026, 11, 7),
+            },
+        ]
+    )
     from groups.models import MeetingTime
 
     MeetingTime.objects.filter(group=group).update(created_at="2026-11-01T12:00:00Z")
@@ -215,9 +229,15 @@ def test_an_online_groups_page_shows_the_members_own_time(client, member, time_m
     from datetime import UTC, datetime, time
 
     time_machine.move_to(datetime(2026, 12, 1, 6, tzinfo=UTC))
-    london = make_group(name="London Online", format="online", meeting_url="https://meet.example.org/l",
-                        latitude=None, longitude=None, time_zone="Europe/London",
-                        meetings=[{"weekday": 1, "start": time(19), "end": time(20)}])  # fmt: skip
+    london = make_group(
+        name="London Online",
+        format="online",
+        meeting_url="https://meet.example.org/l",
+        latitude=None,
+        longitude=None,
+        time_zone="Europe/London",
+        meetings=[{"weekday": 1, "start": time(19), "end": time(20)}],
+    )
     body = client.get(london.get_absolute_url()).content.decode()
     assert "Tuesday 1 December 2026, 7:00 PM" in body and "(British Time)" in body
     assert 'class="your-time js-your-time" hidden' in body  # the browser fills it in, if its zone differs

@@ -198,13 +198,20 @@ def test_a_failing_mail_server_still_saves_the_request(client, member, group, se
 
 
 def test_decided_messages_are_erased_after_thirty_days(member, facilitator, group, other_group):
-    old = JoinRequest.objects.create(group=group, user=member, message="old words", status="declined",
-                                     decided_at=timezone.now() - timedelta(days=31))  # fmt: skip
-    recent = JoinRequest.objects.create(group=other_group, user=member, message="recent words", status="approved",
-                                        decided_at=timezone.now() - timedelta(days=5))  # fmt: skip
+    old = JoinRequest.objects.create(
+        group=group, user=member, message="old words", status="declined", decided_at=timezone.now() - timedelta(days=31)
+    )
+    recent = JoinRequest.objects.create(
+        group=other_group,
+        user=member,
+        message="recent words",
+        status="approved",
+        decided_at=timezone.now() - timedelta(days=5),
+    )
     third = make_group(facilitator, name="Third")
-    waiting = JoinRequest.objects.create(group=third, user=member, message="still waiting",
-                                         created_at=timezone.now() - timedelta(days=60))  # fmt: skip
+    waiting = JoinRequest.objects.create(
+        group=third, user=member, message="still waiting", created_at=timezone.now() - timedelta(days=60)
+    )
     call_command("sweep_listings", stdout=io.StringIO())
     for request in (old, recent, waiting):
         request.refresh_from_db()

@@ -66,8 +66,11 @@ def test_no_meeting_time(post):
 
 
 def test_every_other_week_needs_a_matching_start_date(post):
-    data = listing_data(meetings=[{"weekday": "1", "start": "19:00", "end": "20:00", "recurrence": "biweekly",
-                                   "starts_on": "2026-11-25"}])  # fmt: skip
+    data = listing_data(
+        meetings=[
+            {"weekday": "1", "start": "19:00", "end": "20:00", "recurrence": "biweekly", "starts_on": "2026-11-25"}
+        ]
+    )
     assert_refused(post(data), "That date is a Wednesday, not a Tuesday.", invalid=["meetings-0-starts_on"])
 
 
@@ -152,16 +155,33 @@ def test_a_corrupt_formset_management_form(post):
 
 
 def test_facilitator_can_set_the_pin_and_time_zone_themselves(post):
-    response = post(listing_data(latitude="51.5", longitude="-0.12", time_zone="Europe/London", country="GB",
-                                 postal_code="", town="London", region=""))  # fmt: skip
+    response = post(
+        listing_data(
+            latitude="51.5",
+            longitude="-0.12",
+            time_zone="Europe/London",
+            country="GB",
+            postal_code="",
+            town="London",
+            region="",
+        )
+    )
     assert response.status_code == 302
     group = PeerGroup.objects.get()
     assert (group.latitude, group.longitude, group.time_zone) == (51.5, -0.12, "Europe/London")
 
 
 def test_an_online_group_is_saved_without_an_address(post):
-    response = post(listing_data(format="online", meeting_url="https://meet.example.org/abc",
-                                 time_zone="America/Chicago", town="", postal_code="", address=""))  # fmt: skip
+    response = post(
+        listing_data(
+            format="online",
+            meeting_url="https://meet.example.org/abc",
+            time_zone="America/Chicago",
+            town="",
+            postal_code="",
+            address="",
+        )
+    )
     assert response.status_code == 302
     group = PeerGroup.objects.get()
     assert group.public_latitude is None

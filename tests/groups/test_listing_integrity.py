@@ -116,8 +116,10 @@ def pinned(post):
 
 
 def edit_address(post, group, **fields):
-    rows = [{"id": str(m.pk), "weekday": str(m.weekday), "start": m.start.strftime("%H:%M"),
-             "end": m.end.strftime("%H:%M")} for m in group.meeting_times.all()]  # fmt: skip
+    rows = [
+        {"id": str(m.pk), "weekday": str(m.weekday), "start": m.start.strftime("%H:%M"), "end": m.end.strftime("%H:%M")}
+        for m in group.meeting_times.all()
+    ]
     data = management(listing_data(name=group.name, meetings=rows), total=len(rows), initial=len(rows))
     data.update({f"group-{k}": v for k, v in fields.items()})
     data["group-latitude"], data["group-longitude"] = str(group.latitude), str(group.longitude)

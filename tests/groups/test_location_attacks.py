@@ -157,14 +157,18 @@ def zip_guess(public_point, ring=(1.0, 2.0)):
     """The attack as it was played: the ZIP centres 1-2 km from the public point, nearest to the
     middle of the ring first. Returns the best guess's point, or the public point itself when no
     centre lies on the ring (then the visitor knows only the point they were given)."""
-    on_ring = [(abs(km(public_point, (lat, lng)) - sum(ring) / 2), (lat, lng)) for _, lat, lng in ZIP_ROWS
-               if abs(lat - public_point[0]) < 0.05 and ring[0] <= km(public_point, (lat, lng)) <= ring[1]]  # fmt: skip
+    on_ring = [
+        (abs(km(public_point, (lat, lng)) - sum(ring) / 2), (lat, lng))
+        for _, lat, lng in ZIP_ROWS
+        if abs(lat - public_point[0]) < 0.05 and ring[0] <= km(public_point, (lat, lng)) <= ring[1]
+    ]
     return min(on_ring)[1] if on_ring else public_point
 
 
 def nearest_zip_centre(public_point):
-    return min(((km(public_point, (lat, lng)), (lat, lng)) for _, lat, lng in ZIP_ROWS
-                if abs(lat - public_point[0]) < 0.1))[1]  # fmt: skip
+    return min(
+        ((km(public_point, (lat, lng)), (lat, lng)) for _, lat, lng in ZIP_ROWS if abs(lat - public_point[0]) < 0.1)
+    )[1]
 
 
 ZIP_FUZZ = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -218,8 +222,13 @@ def test_listings_left_at_different_zip_centres_of_one_cell_look_the_same(client
 
 
 def edit(client, group, at, **extra):
-    fields = {**PRIVATE_GROUP, "name": group.name, "latitude": str(at[0]), "longitude": str(at[1]),
-              "time_zone": "America/New_York"}  # fmt: skip
+    fields = {
+        **PRIVATE_GROUP,
+        "name": group.name,
+        "latitude": str(at[0]),
+        "longitude": str(at[1]),
+        "time_zone": "America/New_York",
+    }
     data = listing_data(**fields)
     data.update(extra)
     return client.post(reverse("group_edit", args=[group.slug]), data)

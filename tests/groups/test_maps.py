@@ -46,8 +46,9 @@ def test_search_results_get_a_map_of_public_points(client, tiles, private_group)
 
 def test_private_group_page_map_uses_the_approximate_point(client, tiles, private_group):
     shown = points(client.get(private_group.get_absolute_url()).content.decode())
-    assert shown == [{"lat": private_group.public_latitude, "lng": private_group.public_longitude,
-                      "name": private_group.name}]  # fmt: skip
+    assert shown == [
+        {"lat": private_group.public_latitude, "lng": private_group.public_longitude, "name": private_group.name}
+    ]
 
 
 def test_the_facilitator_gets_a_draggable_pin_on_the_form(client, tiles, facilitator, group):

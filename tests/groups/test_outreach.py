@@ -59,8 +59,9 @@ def as_persona(client, request):
 @pytest.fixture
 def approved_member(private_group, facilitator):
     member = make_user("abe@example.org", "Abe")
-    JoinRequest.objects.create(group=private_group, user=member, message="hi", status="approved",
-                               decided_by=facilitator)  # fmt: skip
+    JoinRequest.objects.create(
+        group=private_group, user=member, message="hi", status="approved", decided_by=facilitator
+    )
     return member
 
 
@@ -78,8 +79,15 @@ def test_it_lists_the_groups_near_a_place_nearest_first_laid_out_for_paper(clien
         meetings=[{"weekday": 3, "start": time(9), "end": time(10, 30)}],
     )
     make_group(facilitator)  # Harlem Skills Circle, at the ZIP code's own point
-    make_group(facilitator, name="Boston Wise Mind", town="Boston", region="MA", postal_code="02108",
-               latitude=42.3588, longitude=-71.0707)  # fmt: skip
+    make_group(
+        facilitator,
+        name="Boston Wise Mind",
+        town="Boston",
+        region="MA",
+        postal_code="02108",
+        latitude=42.3588,
+        longitude=-71.0707,
+    )
     with time_machine.travel(PRINTED_AT, tick=False):
         response = client.get(reverse("group_print"), {"near": "10027"})
     body = text_of(response)
@@ -222,9 +230,18 @@ def test_an_ambiguous_place_offers_its_candidates_as_print_links(client, group):
         ("Springfield", "MO", "Missouri", 37.2, -93.3, 170188),
         ("Springfield", "MA", "Massachusetts", 42.1, -72.6, 154341),
     ):
-        Place.objects.create(geonameid=population, name=name, search_name=normalise(name), region_code=region,
-                             region_name=region_name, country_code="US", latitude=lat, longitude=lng,
-                             population=population, time_zone="America/Chicago")  # fmt: skip
+        Place.objects.create(
+            geonameid=population,
+            name=name,
+            search_name=normalise(name),
+            region_code=region,
+            region_name=region_name,
+            country_code="US",
+            latitude=lat,
+            longitude=lng,
+            population=population,
+            time_zone="America/Chicago",
+        )
     body = text_of(client.get(reverse("group_print"), {"near": "Springfield"}))
     assert "Which one did you mean?" in body
     assert "?near=Springfield%2C+MO&amp;lat=37.2&amp;lng=-93.3" in body
@@ -303,9 +320,19 @@ def test_the_list_downloads_as_a_pdf_on_us_letter_paper(client, group, private_g
 
 def test_a_flyer_pdf_is_one_page_even_with_a_long_description_and_many_meetings(client, facilitator):
     meetings = [{"weekday": day, "start": time(18), "end": time(19, 30)} for day in range(5)]
-    group = make_group(facilitator, name="Leeds Skills Circle", town="Leeds", region="England", country="GB",
-                       postal_code="LS1 1UR", latitude=53.7965, longitude=-1.5478, time_zone="Europe/London",
-                       description="We meet to practise. " * 200, meetings=meetings)  # fmt: skip
+    group = make_group(
+        facilitator,
+        name="Leeds Skills Circle",
+        town="Leeds",
+        region="England",
+        country="GB",
+        postal_code="LS1 1UR",
+        latitude=53.7965,
+        longitude=-1.5478,
+        time_zone="Europe/London",
+        description="We meet to practise. " * 200,
+        meetings=meetings,
+    )
     response = client.get(reverse("group_flyer_pdf", args=[group.slug]))
     reader, text = pdf_text(response)
     assert len(reader.pages) == 1
@@ -346,8 +373,11 @@ def test_a_pdf_never_opens_a_connection(client, facilitator, monkeypatch):
     needs_pdf()
     group = make_group(facilitator, description="![x](http://tracker.example.org/pixel.png) Hello")
     attempts = []
-    monkeypatch.setattr(socket, "create_connection", lambda *a, **k: attempts.append(a) or (_ for _ in ()).throw(
-        OSError("no network in tests")))  # fmt: skip
+    monkeypatch.setattr(
+        socket,
+        "create_connection",
+        lambda *a, **k: attempts.append(a) or (_ for _ in ()).throw(OSError("no network in tests")),
+    )
     response = client.get(reverse("group_flyer_pdf", args=[group.slug]))
     assert response.status_code == 200
     assert attempts == []
@@ -360,8 +390,12 @@ def test_the_pdf_reads_the_sites_stylesheets_and_nothing_else():
     fetcher = printing._static_fetcher()
     css = fetcher.fetch("http://testserver/static/css/print.css")
     assert b"@media print" in css.read()
-    for url in ("http://tracker.example.org/pixel.png", "http://testserver/groups/", "file:///etc/passwd",
-                "http://testserver/static/../settings.py"):  # fmt: skip
+    for url in (
+        "http://tracker.example.org/pixel.png",
+        "http://testserver/groups/",
+        "file:///etc/passwd",
+        "http://testserver/static/../settings.py",
+    ):
         with pytest.raises((URLFetchingError, ValueError)):
             fetcher.fetch(url)
 
@@ -371,16 +405,27 @@ def test_the_pdf_reads_the_sites_stylesheets_and_nothing_else():
 
 @pytest.fixture
 def places(db):
-    rows = [("New York City", "NY", "New York", "US", 40.7143, -74.006, 8804190, "America/New_York"),
-            ("Buffalo", "NY", "New York", "US", 42.8865, -78.8784, 278349, "America/New_York"),
-            ("Chicago", "IL", "Illinois", "US", 41.85, -87.65, 2746388, "America/Chicago"),
-            ("Il", "", "", "KE", 0.5, 37.9, 300000, "Africa/Nairobi"),
-            ("London", "ENG", "England", "GB", 51.50853, -0.12574, 8961989, "Europe/London"),
-            ("England", "AR", "Arkansas", "US", 34.54, -91.97, 2825, "America/Chicago")]  # fmt: skip
+    rows = [
+        ("New York City", "NY", "New York", "US", 40.7143, -74.006, 8804190, "America/New_York"),
+        ("Buffalo", "NY", "New York", "US", 42.8865, -78.8784, 278349, "America/New_York"),
+        ("Chicago", "IL", "Illinois", "US", 41.85, -87.65, 2746388, "America/Chicago"),
+        ("Il", "", "", "KE", 0.5, 37.9, 300000, "Africa/Nairobi"),
+        ("London", "ENG", "England", "GB", 51.50853, -0.12574, 8961989, "Europe/London"),
+        ("England", "AR", "Arkansas", "US", 34.54, -91.97, 2825, "America/Chicago"),
+    ]
     for n, (name, code, region, country, lat, lng, population, zone) in enumerate(rows, 1):
-        Place.objects.create(geonameid=n, name=name, search_name=normalise(name), region_code=code, region_name=region,
-                             country_code=country, latitude=lat, longitude=lng, population=population,
-                             time_zone=zone)  # fmt: skip
+        Place.objects.create(
+            geonameid=n,
+            name=name,
+            search_name=normalise(name),
+            region_code=code,
+            region_name=region,
+            country_code=country,
+            latitude=lat,
+            longitude=lng,
+            population=population,
+            time_zone=zone,
+        )
 
 
 @pytest.mark.parametrize(
@@ -448,8 +493,9 @@ MATRIX = [
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize(("name", "expected"), MATRIX, ids=[row[0] for row in MATRIX])
-def test_everyone_may_print_a_published_group_and_nobody_a_draft(as_persona, facilitator, other_facilitator, persona,
-                                                                 name, expected):  # fmt: skip
+def test_everyone_may_print_a_published_group_and_nobody_a_draft(
+    as_persona, facilitator, other_facilitator, persona, name, expected
+):
     published = make_group(facilitator, name="Published Group")
     draft = make_group(facilitator, name="Draft Group", status="draft", latitude=40.812)
     client = as_persona(persona)

@@ -64,8 +64,9 @@ def fake_geocoder(settings):
 # --- Addresses -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("query", ["3200 24th Street, San Francisco, CA 94110", "San Francisco 94110",
-                                   "san francisco, ca 94110-1234"])  # fmt: skip
+@pytest.mark.parametrize(
+    "query", ["3200 24th Street, San Francisco, CA 94110", "San Francisco 94110", "san francisco, ca 94110-1234"]
+)
 def test_an_address_or_a_town_with_a_zip_code_finds_that_zip_code(places, query):
     result = geocode(query)
     assert result.location.label == "San Francisco, CA 94110"
@@ -114,12 +115,15 @@ def test_a_uk_full_postcode_is_found_within_a_kilometre(places, query):
     assert result.location.time_zone == "Europe/London"
 
 
-@pytest.mark.parametrize(("query", "label", "landmark"), [
-    ("LS1", "LS1 (Leeds city centre)", LEEDS_TOWN_HALL),
-    ("ls1", "LS1 (Leeds city centre)", LEEDS_TOWN_HALL),
-    ("M1", "M1 (Manchester city centre)", MANCHESTER_PICCADILLY_GARDENS),
-    ("Leeds LS1", "LS1 (Leeds city centre)", LEEDS_TOWN_HALL),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("query", "label", "landmark"),
+    [
+        ("LS1", "LS1 (Leeds city centre)", LEEDS_TOWN_HALL),
+        ("ls1", "LS1 (Leeds city centre)", LEEDS_TOWN_HALL),
+        ("M1", "M1 (Manchester city centre)", MANCHESTER_PICCADILLY_GARDENS),
+        ("Leeds LS1", "LS1 (Leeds city centre)", LEEDS_TOWN_HALL),
+    ],
+)
 def test_a_uk_outward_code_is_a_district_named_as_people_say_it(places, query, label, landmark):
     result = geocode(query)
     assert result.location.label == label
@@ -176,16 +180,19 @@ def test_words_that_mean_online_ask_for_the_online_groups(places, query):
 # --- Common names --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("query", "label"), [
-    ("new york", "New York City, NY"),
-    ("New York, NY", "New York City, NY"),
-    ("NYC", "New York City, NY"),
-    ("LA", "Los Angeles, CA"),
-    ("St Paul", "Saint Paul, MN"),
-    ("Saint Paul", "Saint Paul, MN"),
-    ("St. Paul, MN", "Saint Paul, MN"),
-    ("Columbus", "Columbus, OH"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("query", "label"),
+    [
+        ("new york", "New York City, NY"),
+        ("New York, NY", "New York City, NY"),
+        ("NYC", "New York City, NY"),
+        ("LA", "Los Angeles, CA"),
+        ("St Paul", "Saint Paul, MN"),
+        ("Saint Paul", "Saint Paul, MN"),
+        ("St. Paul, MN", "Saint Paul, MN"),
+        ("Columbus", "Columbus, OH"),
+    ],
+)
 def test_common_names_find_the_city_people_mean(places, query, label):
     assert geocode(query).location.label == label
 

@@ -46,9 +46,17 @@ def places(db):
     ]
     for n, (name, search_name, code, region, country, lat, lng, pop, tz) in enumerate(rows, start=1):
         Place.objects.create(
-            geonameid=n, name=name, search_name=search_name, region_code=code, region_name=region,
-            country_code=country, latitude=lat, longitude=lng, population=pop, time_zone=tz,
-        )  # fmt: skip
+            geonameid=n,
+            name=name,
+            search_name=search_name,
+            region_code=code,
+            region_name=region,
+            country_code=country,
+            latitude=lat,
+            longitude=lng,
+            population=pop,
+            time_zone=tz,
+        )
 
 
 @pytest.fixture
@@ -87,13 +95,24 @@ def test_widening_the_radius_includes_farther_groups(client, around_harlem):
 def test_km_are_used_when_asked(client, around_harlem):
     body = search(client, near="10027", units="km", radius="10").content.decode()
     assert "within 10 km" in body
-    assert names(search(client, near="10027", units="km", radius="10")) == ["Group at 0.2 mi", "Group at 1 mi",
-                                                                            "Group at 3 mi"]  # fmt: skip
+    assert names(search(client, near="10027", units="km", radius="10")) == [
+        "Group at 0.2 mi",
+        "Group at 1 mi",
+        "Group at 3 mi",
+    ]
 
 
 def test_a_town_is_found_in_the_gazetteer(client, places):
-    make_group(name="Leeds Wise Mind", town="Leeds", region="England", country="GB", postal_code="",
-               latitude=53.80, longitude=-1.55, time_zone="Europe/London")  # fmt: skip
+    make_group(
+        name="Leeds Wise Mind",
+        town="Leeds",
+        region="England",
+        country="GB",
+        postal_code="",
+        latitude=53.80,
+        longitude=-1.55,
+        time_zone="Europe/London",
+    )
     response = search(client, near="leeds")
     assert names(response) == ["Leeds Wise Mind"]
     body = response.content.decode()
@@ -102,8 +121,15 @@ def test_a_town_is_found_in_the_gazetteer(client, places):
 
 
 def test_town_and_region_resolve_an_ambiguous_name(client, places):
-    make_group(name="Capital Skills", town="Springfield", region="IL", postal_code="", latitude=39.80,
-               longitude=-89.64, time_zone="America/Chicago")  # fmt: skip
+    make_group(
+        name="Capital Skills",
+        town="Springfield",
+        region="IL",
+        postal_code="",
+        latitude=39.80,
+        longitude=-89.64,
+        time_zone="America/Chicago",
+    )
     for near in ("Springfield, IL", "springfield, illinois", "SPRINGFIELD,IL"):
         assert names(search(client, near=near)) == ["Capital Skills"], near
 
@@ -149,13 +175,27 @@ def test_bad_coordinates_are_refused_with_a_message(client, db, lat, lng):
 def varied(db):
     lat, lng = HARLEM
     young = Audience.objects.get(slug="young-adults")
-    a = make_group(name="Monday Morning", latitude=lat, longitude=lng,
-                   meetings=[{"weekday": 0, "start": time(9), "end": time(10)}])  # fmt: skip
-    b = make_group(name="Tuesday Evening", latitude=lat, longitude=lng, language="es", wheelchair_accessible=True,
-                   meetings=[{"weekday": 1, "start": time(19), "end": time(20)}])  # fmt: skip
-    c = make_group(name="Friday Afternoon", latitude=lat, longitude=lng, format="hybrid", accepting_new_members=False,
-                   meeting_url="https://meet.example.org/x", description="We love radical acceptance.",
-                   meetings=[{"weekday": 4, "start": time(14), "end": time(15)}])  # fmt: skip
+    a = make_group(
+        name="Monday Morning", latitude=lat, longitude=lng, meetings=[{"weekday": 0, "start": time(9), "end": time(10)}]
+    )
+    b = make_group(
+        name="Tuesday Evening",
+        latitude=lat,
+        longitude=lng,
+        language="es",
+        wheelchair_accessible=True,
+        meetings=[{"weekday": 1, "start": time(19), "end": time(20)}],
+    )
+    c = make_group(
+        name="Friday Afternoon",
+        latitude=lat,
+        longitude=lng,
+        format="hybrid",
+        accepting_new_members=False,
+        meeting_url="https://meet.example.org/x",
+        description="We love radical acceptance.",
+        meetings=[{"weekday": 4, "start": time(14), "end": time(15)}],
+    )
     c.audiences.add(young)
     return a, b, c
 
@@ -190,9 +230,21 @@ def test_module_filter(client, varied):
     assert names(search(client, near="10027", module="mindfulness")) == ["Monday Morning"]
 
 
-@pytest.mark.parametrize("params", [{"day": "9"}, {"time": "midnight"}, {"format": "teleport"}, {"module": "nope"},
-                                    {"audience": "martians"}, {"language": "xx"}, {"radius": "-5"}, {"radius": "1e9"},
-                                    {"units": "parsecs"}, {"q": "x" * 500}])  # fmt: skip
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"day": "9"},
+        {"time": "midnight"},
+        {"format": "teleport"},
+        {"module": "nope"},
+        {"audience": "martians"},
+        {"language": "xx"},
+        {"radius": "-5"},
+        {"radius": "1e9"},
+        {"units": "parsecs"},
+        {"q": "x" * 500},
+    ],
+)
 def test_unknown_choices_give_a_message(client, varied, params):
     response = search(client, near="10027", **params)
     assert response.status_code == 400
@@ -203,8 +255,12 @@ def test_unknown_choices_give_a_message(client, varied, params):
 def test_pagination_keeps_every_filter(client, db):
     lat, lng = HARLEM
     for i in range(25):
-        make_group(name=f"Evening {i:02}", latitude=lat + i * 0.001, longitude=lng,
-                   meetings=[{"weekday": 2, "start": time(18), "end": time(19)}])  # fmt: skip
+        make_group(
+            name=f"Evening {i:02}",
+            latitude=lat + i * 0.001,
+            longitude=lng,
+            meetings=[{"weekday": 2, "start": time(18), "end": time(19)}],
+        )
     first = search(client, near="10027", day="2", time="evening", radius="10")
     body = first.content.decode()
     assert len(names(first)) == 20
@@ -227,9 +283,15 @@ def test_odd_page_numbers_show_a_page(client, around_harlem, page):
 
 
 def london_online():
-    return make_group(name="London Online", format="online", meeting_url="https://meet.example.org/l",
-                      latitude=None, longitude=None, time_zone="Europe/London",
-                      meetings=[{"weekday": 1, "start": time(19), "end": time(20)}])  # fmt: skip
+    return make_group(
+        name="London Online",
+        format="online",
+        meeting_url="https://meet.example.org/l",
+        latitude=None,
+        longitude=None,
+        time_zone="Europe/London",
+        meetings=[{"weekday": 1, "start": time(19), "end": time(20)}],
+    )
 
 
 def test_times_show_in_the_viewers_zone_when_it_differs(client, db, time_machine):
@@ -265,15 +327,29 @@ def test_no_your_time_line_in_the_same_zone(client, group):
 def test_online_groups_are_ordered_by_next_meeting(client, db, time_machine):
     time_machine.move_to(datetime(2026, 11, 23, 12, tzinfo=UTC))  # a Monday
     for name, weekday in [("Thursday group", 3), ("Tuesday group", 1), ("Wednesday group", 2)]:
-        make_group(name=name, format="online", meeting_url="https://meet.example.org/x", latitude=None, longitude=None,
-                   time_zone="UTC", meetings=[{"weekday": weekday, "start": time(12), "end": time(13)}])  # fmt: skip
+        make_group(
+            name=name,
+            format="online",
+            meeting_url="https://meet.example.org/x",
+            latitude=None,
+            longitude=None,
+            time_zone="UTC",
+            meetings=[{"weekday": weekday, "start": time(12), "end": time(13)}],
+        )
     assert names(search(client, format="online")) == ["Tuesday group", "Wednesday group", "Thursday group"]
 
 
 def online(name, zone="UTC", **meeting):
     meetings = [{"start": time(12), "end": time(13), **meeting}]
-    return make_group(name=name, format="online", meeting_url="https://meet.example.org/x", latitude=None,
-                      longitude=None, time_zone=zone, meetings=meetings)  # fmt: skip
+    return make_group(
+        name=name,
+        format="online",
+        meeting_url="https://meet.example.org/x",
+        latitude=None,
+        longitude=None,
+        time_zone=zone,
+        meetings=meetings,
+    )
 
 
 def test_soonest_first_holds_across_pages(client, db, time_machine):
@@ -286,8 +362,9 @@ def test_soonest_first_holds_across_pages(client, db, time_machine):
     for i in range(12):
         online(f"Monthly last Wednesday {i:02}", weekday=2, recurrence="monthly", week_of_month=-1)  # 30 December
     for i in range(12):
-        online(f"Fortnightly Wednesday {i:02}", weekday=2, recurrence="biweekly",
-               starts_on=date(2026, 11, 25))  # 9 December  # fmt: skip
+        online(
+            f"Fortnightly Wednesday {i:02}", weekday=2, recurrence="biweekly", starts_on=date(2026, 11, 25)
+        )  # 9 December
     first, second = names(search(client, format="online")), names(search(client, format="online", page=2))
     assert len(first) == 20 and len(second) == 16
     assert first[:12] == [f"Weekly Friday {i:02}" for i in range(12)]
@@ -308,8 +385,14 @@ def test_a_meeting_that_has_ended_moves_on_when_the_schedule_is_refreshed(client
 
 
 def test_without_a_place_the_page_shows_online_groups_and_towns(client, group, db):
-    make_group(name="Anywhere Online", format="online", meeting_url="https://meet.example.org/a", latitude=None,
-               longitude=None, time_zone="UTC")  # fmt: skip
+    make_group(
+        name="Anywhere Online",
+        format="online",
+        meeting_url="https://meet.example.org/a",
+        latitude=None,
+        longitude=None,
+        time_zone="UTC",
+    )
     response = search(client)
     body = response.content.decode()
     assert names(response) == ["Anywhere Online"]
@@ -355,8 +438,14 @@ def test_private_group_order_uses_the_approximate_point(client, private_group):
 @pytest.mark.parametrize("params", [{"near": "10027"}, {"format": "online"}, {}, {"format": "hybrid", "near": "10027"}])
 def test_no_private_detail_in_any_search_response(client, private_group, params):
     body = search(client, **params).content.decode()
-    for secret in ("99 Secret Lane", "St Brigid", "quiet-harbour-secret", "meet.example.org",
-                   str(private_group.latitude), str(private_group.longitude)):  # fmt: skip
+    for secret in (
+        "99 Secret Lane",
+        "St Brigid",
+        "quiet-harbour-secret",
+        "meet.example.org",
+        str(private_group.latitude),
+        str(private_group.longitude),
+    ):
         assert secret not in body, secret
 
 
@@ -378,8 +467,12 @@ def test_search_query_count_does_not_grow_with_results(client, db, django_assert
     make_group(name="Only one", latitude=lat, longitude=lng)
     one = count_queries(client, django_assert_max_num_queries, near="10027")
     for i in range(30):
-        make_group(name=f"More {i}", latitude=lat + i * 0.001, longitude=lng,
-                   meetings=[{"weekday": i % 7, "start": time(9), "end": time(10)}])  # fmt: skip
+        make_group(
+            name=f"More {i}",
+            latitude=lat + i * 0.001,
+            longitude=lng,
+            meetings=[{"weekday": i % 7, "start": time(9), "end": time(10)}],
+        )
     many = count_queries(client, django_assert_max_num_queries, near="10027")
     online = count_queries(client, django_assert_max_num_queries, format="online")
     assert one == many <= 5
@@ -388,8 +481,24 @@ def test_search_query_count_does_not_grow_with_results(client, db, django_assert
 
 # --- Fuzzing -------------------------------------------------------------------------------
 
-PARAMS = ["near", "lat", "lng", "radius", "units", "day", "time", "format", "language", "module", "audience",
-          "accessible", "open", "q", "page", "tz"]  # fmt: skip
+PARAMS = [
+    "near",
+    "lat",
+    "lng",
+    "radius",
+    "units",
+    "day",
+    "time",
+    "format",
+    "language",
+    "module",
+    "audience",
+    "accessible",
+    "open",
+    "q",
+    "page",
+    "tz",
+]
 values = st.one_of(
     st.text(max_size=60),
     st.sampled_from(["NaN", "nan", "inf", "-inf", "1e9", "-5", "91", "0", "99999", "10027", "Leeds", "", " ", "%00"]),
@@ -410,9 +519,16 @@ def test_any_query_string_gets_a_page_never_a_500(client, around_harlem, query):
 
 def test_a_candidate_link_picks_that_place_even_when_labels_repeat(client, places):
     Place.objects.create(
-        geonameid=99, name="Springfield", search_name="springfield", region_code="MO", region_name="Missouri",
-        country_code="US", latitude=36.0, longitude=-91.0, population=150000,
-    )  # fmt: skip
+        geonameid=99,
+        name="Springfield",
+        search_name="springfield",
+        region_code="MO",
+        region_name="Missouri",
+        country_code="US",
+        latitude=36.0,
+        longitude=-91.0,
+        population=150000,
+    )
     make_group(name="Southern Springfield", latitude=36.0, longitude=-91.0, town="Springfield", region="MO")
     body = search(client, near="Springfield").content.decode()
     links = re.findall(r'href="(\?near=Springfield%2C\+MO[^"]+)"', body)

@@ -24,10 +24,16 @@ def _clock(time_machine):
     time_machine.move_to(NOW, tick=False)
 
 
-def ask(client, *, email="wren@example.org", at=HARLEM, radius=25, units="mi", format="either", language="en",
-        **extra):  # fmt: skip
-    data = {"latitude": at[0], "longitude": at[1], "radius": radius, "units": units, "format": format,
-            "language": language, **extra}  # fmt: skip
+def ask(client, *, email="wren@example.org", at=HARLEM, radius=25, units="mi", format="either", language="en", **extra):
+    data = {
+        "latitude": at[0],
+        "longitude": at[1],
+        "radius": radius,
+        "units": units,
+        "format": format,
+        "language": language,
+        **extra,
+    }
     if email is not None:
         data["email"] = email
     return client.post(reverse("waiting_create"), data)
@@ -147,8 +153,14 @@ def test_a_member_asks_in_one_step_and_sees_it_on_the_account_page(client, membe
     ],
 )
 def test_bad_input_gives_the_form_back_and_saves_nothing(client, db, data):
-    base = {"latitude": "40.8", "longitude": "-73.9", "radius": "25", "units": "mi", "format": "either",
-            "email": "a@example.org"}  # fmt: skip
+    base = {
+        "latitude": "40.8",
+        "longitude": "-73.9",
+        "radius": "25",
+        "units": "mi",
+        "format": "either",
+        "email": "a@example.org",
+    }
     response = client.post(reverse("waiting_create"), {**base, **data})
     assert response.status_code == 400
     assert not WaitingRequest.objects.exists() and not mail.outbox
@@ -187,8 +199,16 @@ def test_publishing_a_group_tells_the_people_waiting_within_their_radius_once(db
     near = waiting_person("near@example.org", at=(40.80, -73.95), radius_km=10)
     waiting_person("far@example.org", at=(42.65, -73.75), radius_km=10)  # Albany
     waiting_person("online-only@example.org", at=(40.80, -73.95), format="online")
-    alerts.waiting_request_create(user=None, email="unconfirmed@example.org", latitude=40.8, longitude=-73.95,
-                                  radius_km=40, format="either", language="en", now=NOW)  # fmt: skip
+    alerts.waiting_request_create(
+        user=None,
+        email="unconfirmed@example.org",
+        latitude=40.8,
+        longitude=-73.95,
+        radius_km=40,
+        format="either",
+        language="en",
+        now=NOW,
+    )
     mail.outbox.clear()
     group = make_group(facilitator, status="draft")
     publish(group, moderator)
@@ -208,11 +228,21 @@ def test_an_online_group_tells_those_waiting_for_one_in_its_language(db, facilit
     waiting_person("en@example.org", at=(34.05, -118.24), format="online", language="en")
     waiting_person("in-person-es@example.org", at=(34.05, -118.24), format="in_person", language="es")
     mail.outbox.clear()
-    group = make_group(facilitator, status="draft", name="Grupo en línea", format="online", language="es",
-                       meeting_url="https://meet.example.org/es", latitude=None, longitude=None)  # fmt: skip
+    group = make_group(
+        facilitator,
+        status="draft",
+        name="Grupo en línea",
+        format="online",
+        language="es",
+        meeting_url="https://meet.example.org/es",
+        latitude=None,
+        longitude=None,
+    )
     publish(group, moderator)
-    assert sorted(m.to[0] for m in mail.outbox if "has started" in m.subject) == ["either-es@example.org",
-                                                                                 "es@example.org"]  # fmt: skip
+    assert sorted(m.to[0] for m in mail.outbox if "has started" in m.subject) == [
+        "either-es@example.org",
+        "es@example.org",
+    ]
 
 
 def test_a_second_group_the_same_week_waits_for_the_weekly_digest(db, facilitator, moderator, time_machine):
@@ -258,8 +288,11 @@ def test_one_click_unsubscribe_works_without_cookies_or_csrf(db, facilitator, mo
 
     request = waiting_person("wren@example.org")
     robot = Client(enforce_csrf_checks=True)  # a mail client, as RFC 8058 describes it
-    response = robot.post(reverse("waiting_unsubscribe", args=[request.unsubscribe_token]),
-                          "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded")  # fmt: skip
+    response = robot.post(
+        reverse("waiting_unsubscribe", args=[request.unsubscribe_token]),
+        "List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
     assert response.status_code == 200
     request.refresh_from_db()
     assert request.ended_at == NOW and request.ended_reason == "unsubscribed"
@@ -377,8 +410,12 @@ def test_no_count_under_five_for_a_draft(client, facilitator):
 
 @pytest.mark.parametrize("persona", ["anonymous", "member", "other_facilitator", "facilitator", "moderator"])
 def test_who_may_use_the_waiting_pages(client, persona, member, facilitator, other_facilitator, moderator):
-    users = {"member": member, "facilitator": facilitator, "other_facilitator": other_facilitator,
-             "moderator": moderator}  # fmt: skip
+    users = {
+        "member": member,
+        "facilitator": facilitator,
+        "other_facilitator": other_facilitator,
+        "moderator": moderator,
+    }
     if persona != "anonymous":
         client.force_login(users[persona])
     assert client.get(reverse("start_group")).status_code == 200

@@ -112,8 +112,15 @@ def spanish_admin(client, db, facilitator, member):
     Report.objects.create(group=group, reporter=member, reason=Report.Reason.WRONG, text="La hora está mal")
     ListingEvent.objects.create(group=group, actor=facilitator, action=ListingEvent.Action.EDITED, note="")
     FacilitatorInvitation.objects.create(group=group, email="coco@example.org", invited_by=facilitator)
-    Place.objects.create(geonameid=5128581, name="New York", search_name="new york", country_code="US",
-                         latitude=40.71, longitude=-74.0, population=8_000_000)  # fmt: skip
+    Place.objects.create(
+        geonameid=5128581,
+        name="New York",
+        search_name="new york",
+        country_code="US",
+        latitude=40.71,
+        longitude=-74.0,
+        population=8_000_000,
+    )
     Testimonial.objects.create(text="Me ayudó mucho.", display_name="", consent=True, user=member)
     OutgoingEmail.objects.create(to="alice@example.org", subject="Hola", body="Hola", template="welcome")
     client.force_login(moderator)
@@ -145,10 +152,20 @@ def test_each_registered_model_reads_in_spanish(spanish_admin, model):
 
 def test_the_sweep_opens_the_site_s_models():
     assert {model._meta.label for model in REGISTERED} >= {
-        "accounts.User", "groups.PeerGroup", "groups.Report", "groups.ListingEvent", "groups.Notice",
-        "groups.Place", "groups.Audience", "groups.FacilitatorInvitation", "lessons.SkillModule", "lessons.Skill",
-        "lessons.Lesson", "lessons.Testimonial", "outbox.OutgoingEmail",
-    }  # fmt: skip
+        "accounts.User",
+        "groups.PeerGroup",
+        "groups.Report",
+        "groups.ListingEvent",
+        "groups.Notice",
+        "groups.Place",
+        "groups.Audience",
+        "groups.FacilitatorInvitation",
+        "lessons.SkillModule",
+        "lessons.Skill",
+        "lessons.Lesson",
+        "lessons.Testimonial",
+        "outbox.OutgoingEmail",
+    }
 
 
 def page(client, url):
@@ -159,11 +176,28 @@ def page(client, url):
 
 def test_a_group_s_add_form_names_its_fields_and_inlines_in_spanish(spanish_admin):
     html = page(spanish_admin, "/es/admin/groups/peergroup/add/")
-    for spanish in ["Revisado por", "Enviado a revisión el", "Cambios todavía sin revisar", "Latitud pública",
-                    "Recordatorio enviado el", "Horarios de reunión", "Quienes facilitan", "Avisos"]:  # fmt: skip
+    for spanish in [
+        "Revisado por",
+        "Enviado a revisión el",
+        "Cambios todavía sin revisar",
+        "Latitud pública",
+        "Recordatorio enviado el",
+        "Horarios de reunión",
+        "Quienes facilitan",
+        "Avisos",
+    ]:
         assert spanish in html, spanish
-    for english in ["Reviewed by", "Submitted at", "Has unreviewed changes", "Public latitude", "Reminder sent at",
-                    "Meeting times", "Group facilitators", "Listing events", "Location source"]:  # fmt: skip
+    for english in [
+        "Reviewed by",
+        "Submitted at",
+        "Has unreviewed changes",
+        "Public latitude",
+        "Reminder sent at",
+        "Meeting times",
+        "Group facilitators",
+        "Listing events",
+        "Location source",
+    ]:
         assert english not in html, english
 
 
@@ -185,8 +219,15 @@ def test_the_admin_s_own_columns_read_in_spanish(spanish_admin):
 
 def test_the_admin_index_names_the_models_in_spanish(spanish_admin):
     html = page(spanish_admin, "/es/admin/")
-    for spanish in ["Grupos de pares", "Reportes", "Entradas del historial de los grupos",
-                    "Invitaciones para cofacilitar", "Testimonios", "Lugares", "Tareas en segundo plano"]:  # fmt: skip
+    for spanish in [
+        "Grupos de pares",
+        "Reportes",
+        "Entradas del historial de los grupos",
+        "Invitaciones para cofacilitar",
+        "Testimonios",
+        "Lugares",
+        "Tareas en segundo plano",
+    ]:
         assert spanish in html, spanish
     for english in ["Listing events", "Facilitator invitations", "Places", "Testimonials", "Tasks Database Backend"]:
         assert english not in html, english

@@ -50,8 +50,18 @@ def test_a_member_who_switches_to_spanish_gets_the_next_e_mail_in_spanish(client
 
 
 def test_a_visitor_who_asked_in_spanish_hears_of_a_new_group_in_spanish_from_the_worker(client, db, moderator):
-    client.post("/es/groups/waiting/", {"latitude": 40.8116, "longitude": -73.955, "radius": 25, "units": "mi",
-                                        "format": "either", "language": "", "email": "wren@example.org"})  # fmt: skip
+    client.post(
+        "/es/groups/waiting/",
+        {
+            "latitude": 40.8116,
+            "longitude": -73.955,
+            "radius": 25,
+            "units": "mi",
+            "format": "either",
+            "language": "",
+            "email": "wren@example.org",
+        },
+    )
     confirm = mail.outbox[-1]
     assert confirm.subject == "[DBT Self-Help Groups] Confirma, por favor: avísame cuando empiece un grupo"
     request = alerts.WaitingRequest.objects.get()
@@ -67,8 +77,10 @@ def test_a_visitor_who_asked_in_spanish_hears_of_a_new_group_in_spanish_from_the
 
 
 def test_an_address_without_an_account_gets_the_language_of_the_page_it_wrote_from(client, db):
-    client.post("/es/contact/", {"name": "Inés", "email": "ines@example.org", "topic": "other",
-                                 "message": "Hola, una pregunta."})  # fmt: skip
+    client.post(
+        "/es/contact/",
+        {"name": "Inés", "email": "ines@example.org", "topic": "other", "message": "Hola, una pregunta."},
+    )
     copy = [m for m in mail.outbox if m.to == ["ines@example.org"]]
     assert copy and copy[0].subject == "[DBT Self-Help Groups] Recibimos tu mensaje"
 

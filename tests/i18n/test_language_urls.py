@@ -126,9 +126,13 @@ def test_the_account_page_refuses_a_language_it_does_not_offer(member_client, me
 def test_signing_up_in_spanish_keeps_spanish_on_the_account(client):
     response = client.post(
         "/es/accounts/signup/",
-        {"display_name": "Lucía", "email": "lucia@example.org", "password1": "a-long-enough-pass-7",
-         "password2": "a-long-enough-pass-7"},
-    )  # fmt: skip
+        {
+            "display_name": "Lucía",
+            "email": "lucia@example.org",
+            "password1": "a-long-enough-pass-7",
+            "password2": "a-long-enough-pass-7",
+        },
+    )
     assert response.status_code == 302
     assert User.objects.get(email="lucia@example.org").language == "es"
 

@@ -31,9 +31,15 @@ def test_a_lesson_under_es_is_the_spanish_file_and_at_the_root_the_english(clien
 
 def test_a_lesson_without_a_translation_shows_in_english_with_a_note_in_spanish(client):
     module = SkillModule.objects.get(slug="mindfulness")
-    Lesson.objects.create(title="Counting breaths", slug="counting-breaths", module=module, summary="A short one.",
-                          body="## Why\n\nBreathe and count to ten.", status="published",
-                          published_at=datetime(2026, 1, 5, tzinfo=UTC))  # fmt: skip
+    Lesson.objects.create(
+        title="Counting breaths",
+        slug="counting-breaths",
+        module=module,
+        summary="A short one.",
+        body="## Why\n\nBreathe and count to ten.",
+        status="published",
+        published_at=datetime(2026, 1, 5, tzinfo=UTC),
+    )
     response = client.get("/es/lessons/counting-breaths/")
     body = response.content.decode()
     assert response.status_code == 200
@@ -93,8 +99,12 @@ def test_searching_lessons_in_spanish_finds_the_spanish_words_without_their_acce
 
 
 def test_en_linea_finds_online_groups_typed_as_a_place_or_as_words(client):
-    online = make_group(name="Círculo en red", format="online", time_zone="America/Mexico_City",
-                        meeting_url="https://meet.example.org/x")  # fmt: skip
+    online = make_group(
+        name="Círculo en red",
+        format="online",
+        time_zone="America/Mexico_City",
+        meeting_url="https://meet.example.org/x",
+    )
     make_group(name="Harlem Skills Circle")
     for params in ({"near": "en línea"}, {"near": "EN LINEA"}, {"q": "en línea"}, {"near": "online"}):
         body = client.get("/es/groups/", params).content.decode()

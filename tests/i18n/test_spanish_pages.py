@@ -153,16 +153,29 @@ def routes(resolver=None, prefix="", in_language=False):
 
 # A path parameter takes the value of the kind of object its route names (a lesson's slug under
 # lessons/, not a group's), so every page with parameters is reached, not answered 404.
-BY_PREFIX = {"lessons/": "lesson", "skills/": "skill", "toolkit/": "toolkit", "professionals/": "professional",
-             "moderation/professionals/": "professional", "groups/waiting/confirm/": "confirm",
-             "groups/waiting/unsubscribe/": "unsubscribe", "groups/waiting/renew/": "renew",
-             "groups/change-emails/stop/": "stop"}  # fmt: skip
+BY_PREFIX = {
+    "lessons/": "lesson",
+    "skills/": "skill",
+    "toolkit/": "toolkit",
+    "professionals/": "professional",
+    "moderation/professionals/": "professional",
+    "groups/waiting/confirm/": "confirm",
+    "groups/waiting/unsubscribe/": "unsubscribe",
+    "groups/waiting/renew/": "renew",
+    "groups/change-emails/stop/": "stop",
+}
 
 
 def fill(route, values):
     """A real path for the route: Django's <converter:name> and allauth's (?P<name>...) groups filled."""
-    kind = next((kind for prefix, kind in sorted(BY_PREFIX.items(), key=lambda item: -len(item[0]))
-                 if route.startswith(prefix)), None)  # fmt: skip
+    kind = next(
+        (
+            kind
+            for prefix, kind in sorted(BY_PREFIX.items(), key=lambda item: -len(item[0]))
+            if route.startswith(prefix)
+        ),
+        None,
+    )
     chosen = {**values, **values.get(kind, {})} if kind else values
 
     def value(match):
@@ -179,46 +192,98 @@ def spanish_world(db):
     lucia = make_user("lucia@example.org", "Lucía", language="es")
     andres = make_user("andres@example.org", "Andrés", language="es")
     moderator = make_user("moderadora@example.org", "Marta", moderator=True, language="es")
-    group = make_group(lucia, name="Círculo Mente Sabia", description="Practicamos una habilidad por semana.",
-                       language="es", contact_name="Lucía", venue="Biblioteca Central, Sala 2",
-                       address="Calle 125 Oeste 127")  # fmt: skip
-    private = make_group(lucia, **{**PRIVATE_GROUP, "name": "Grupo Puerto Tranquilo", "language": "es",
-                                   "description": "Nos reunimos los martes.", "contact_name": "Lucía"})  # fmt: skip
+    group = make_group(
+        lucia,
+        name="Círculo Mente Sabia",
+        description="Practicamos una habilidad por semana.",
+        language="es",
+        contact_name="Lucía",
+        venue="Biblioteca Central, Sala 2",
+        address="Calle 125 Oeste 127",
+    )
+    private = make_group(
+        lucia,
+        **{
+            **PRIVATE_GROUP,
+            "name": "Grupo Puerto Tranquilo",
+            "language": "es",
+            "description": "Nos reunimos los martes.",
+            "contact_name": "Lucía",
+        },
+    )
     JoinRequest.objects.create(group=group, user=andres, message="Hola, me gustaría unirme.")
     notice = Notice.objects.create(group=group, date=group.created_at.date(), text="No hay reunión este martes.")
     invitation = FacilitatorInvitation.objects.create(group=group, email="ines@example.org")
     Report.objects.create(group=group, reporter=andres, reason="wrong", text="El horario cambió.")
-    professional = make_professional(email="pro@example.org", status="pending", display_name="Elena",
-                                     public_name="Dra. Elena Ruiz", statement="Apoyo la práctica entre pares.",
-                                     credentials="PhD", organisation="Clínica Norte")  # fmt: skip
+    professional = make_professional(
+        email="pro@example.org",
+        status="pending",
+        display_name="Elena",
+        public_name="Dra. Elena Ruiz",
+        statement="Apoyo la práctica entre pares.",
+        credentials="PhD",
+        organisation="Clínica Norte",
+    )
     Testimonial.objects.create(text="Mi grupo me ayuda cada semana.", consent=True, user=andres)
     ListingEvent.objects.create(group=private, action=ListingEvent.Action.ARCHIVED, note=NOT_CONFIRMED_IN_TIME)
     waiting = WaitingRequest.objects.create(
-        email="rosa@example.org", cell_latitude=40.8, cell_longitude=-73.95, cell_key="x", area_key="y",
-        radius_km=10, email_language="es", created_at=group.created_at,
+        email="rosa@example.org",
+        cell_latitude=40.8,
+        cell_longitude=-73.95,
+        cell_key="x",
+        area_key="y",
+        radius_km=10,
+        email_language="es",
+        created_at=group.created_at,
         expires_at=group.created_at + timedelta(days=365),
-    )  # fmt: skip
-    values = {"slug": group.slug, "pk": notice.pk, "token": invitation.token, "user_id": professional.user.pk,
-              "section": "groups", "key": "clave-vencida", "uidb36": "1",
-              "lesson": {"slug": "finding-wise-mind"}, "skill": {"slug": "wise-mind"},
-              "toolkit": {"slug": "starting-a-group"}, "professional": {"pk": professional.pk},
-              "confirm": {"token": waiting.confirm_token}, "unsubscribe": {"token": waiting.unsubscribe_token},
-              "renew": {"token": waiting.unsubscribe_token}, "stop": {"token": stop_token(group, andres)}}  # fmt: skip
+    )
+    values = {
+        "slug": group.slug,
+        "pk": notice.pk,
+        "token": invitation.token,
+        "user_id": professional.user.pk,
+        "section": "groups",
+        "key": "clave-vencida",
+        "uidb36": "1",
+        "lesson": {"slug": "finding-wise-mind"},
+        "skill": {"slug": "wise-mind"},
+        "toolkit": {"slug": "starting-a-group"},
+        "professional": {"pk": professional.pk},
+        "confirm": {"token": waiting.confirm_token},
+        "unsubscribe": {"token": waiting.unsubscribe_token},
+        "renew": {"token": waiting.unsubscribe_token},
+        "stop": {"token": stop_token(group, andres)},
+    }
     return {"lucia": lucia, "andres": andres, "moderator": moderator, "values": values, "private": private}
 
 
 # Pages with parameters each kind of person must have reached (and checked) in Spanish.
-REACHED = ("/lessons/finding", "/skills/wise", "/toolkit/starting", "/groups/waiting/", "/change-emails/stop/",
-           "/groups/circulo-mente-sabia/", "/moderation/")  # fmt: skip
-EVERYONE = {"/es/lessons/finding-wise-mind/", "/es/skills/wise-mind/", "/es/toolkit/starting-a-group/",
-            "/es/groups/circulo-mente-sabia/", "/es/groups/circulo-mente-sabia/flyer/"}  # fmt: skip
+REACHED = (
+    "/lessons/finding",
+    "/skills/wise",
+    "/toolkit/starting",
+    "/groups/waiting/",
+    "/change-emails/stop/",
+    "/groups/circulo-mente-sabia/",
+    "/moderation/",
+)
+EVERYONE = {
+    "/es/lessons/finding-wise-mind/",
+    "/es/skills/wise-mind/",
+    "/es/toolkit/starting-a-group/",
+    "/es/groups/circulo-mente-sabia/",
+    "/es/groups/circulo-mente-sabia/flyer/",
+}
 EXPECTED = {
     "visitor": EVERYONE,
     "andres": EVERYONE | {"/es/groups/circulo-mente-sabia/report/"},
-    "lucia": EVERYONE | {f"/es/groups/circulo-mente-sabia/{page}/"
-                         for page in ("edit", "notices", "requests", "facilitators", "rotation")},
+    "lucia": EVERYONE
+    | {
+        f"/es/groups/circulo-mente-sabia/{page}/"
+        for page in ("edit", "notices", "requests", "facilitators", "rotation")
+    },
     "moderator": EVERYONE | {"/es/moderation/groups/circulo-mente-sabia/"},
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("persona", ["visitor", "andres", "lucia", "moderator"])

@@ -18,8 +18,17 @@ LESSON_FILES = sorted((CONTENT / "lessons").glob("*.md"))
 PAGE_FILES = sorted((CONTENT / "pages").glob("*.md"))
 MODULES = {"mindfulness", "distress-tolerance", "emotion-regulation", "interpersonal-effectiveness"}
 SECTIONS = ["## What th", "## How to practice it this week", "## A worked example", "## Practicing together"]
-PAGES = ["about", "privacy", "terms", "crisis", "what-is-dbt", "skills-defined", "instant-mindfulness",
-         "everyday-dbt", "links"]  # fmt: skip
+PAGES = [
+    "about",
+    "privacy",
+    "terms",
+    "crisis",
+    "what-is-dbt",
+    "skills-defined",
+    "instant-mindfulness",
+    "everyday-dbt",
+    "links",
+]
 CONNECTING = {
     "building-relationships": "interpersonal-effectiveness",
     "ending-a-harmful-relationship": "interpersonal-effectiveness",

@@ -33,15 +33,18 @@ def main(body):
     return body.split('<main id="main"', 1)[1].split("</main>", 1)[0]
 
 
-@pytest.mark.parametrize(("q", "first"), [
-    ("dear man", "Asking for what you need with DEAR MAN"),
-    ("DEAR MAN", "Asking for what you need with DEAR MAN"),
-    ("wise mind", "Finding Wise Mind"),
-    ("radical acceptance", "Radical Acceptance, turning the mind and willingness"),
-    ("validation", "Caring for the relationship with GIVE and validation"),
-    ("fast", "Keeping your self-respect with FAST"),
-    ("tipp", "TIPP: cooling your body when emotions run high"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("q", "first"),
+    [
+        ("dear man", "Asking for what you need with DEAR MAN"),
+        ("DEAR MAN", "Asking for what you need with DEAR MAN"),
+        ("wise mind", "Finding Wise Mind"),
+        ("radical acceptance", "Radical Acceptance, turning the mind and willingness"),
+        ("validation", "Caring for the relationship with GIVE and validation"),
+        ("fast", "Keeping your self-respect with FAST"),
+        ("tipp", "TIPP: cooling your body when emotions run high"),
+    ],
+)
 def test_the_lesson_named_by_the_words_comes_first(client, db, q, first):
     titles = lesson_titles(results(client, q))
     assert titles[0] == first, titles
@@ -55,10 +58,20 @@ def test_a_title_match_outranks_a_body_match_on_both_databases(client, db):
         ("Kettlebell practice", "Short", "Body."),
         ("Something else", "All about the kettlebell", "Body."),
     ]:
-        Lesson.objects.create(title=title, slug=title.lower().replace(" ", "-"), module=module, summary=summary,
-                              body=body, status="published", published_at=now)  # fmt: skip
-    assert lesson_titles(results(client, "kettlebell")) == ["Kettlebell practice", "Something else",
-                                                            "Notes on many things"]  # fmt: skip
+        Lesson.objects.create(
+            title=title,
+            slug=title.lower().replace(" ", "-"),
+            module=module,
+            summary=summary,
+            body=body,
+            status="published",
+            published_at=now,
+        )
+    assert lesson_titles(results(client, "kettlebell")) == [
+        "Kettlebell practice",
+        "Something else",
+        "Notes on many things",
+    ]
 
 
 def test_an_edited_lesson_is_found_by_its_new_words_and_not_its_old(client, db):
@@ -74,14 +87,17 @@ def test_a_word_that_is_in_no_lesson_finds_nothing_and_says_so(client, db):
     assert "0 lessons" in results(client, "xylophone")
 
 
-@pytest.mark.parametrize(("q", "skills"), [
-    ("panic", ["TIPP", "STOP"]),
-    ("I keep having panic attacks", ["TIPP"]),
-    ("anger", ["Opposite Action"]),
-    ("boundaries", ["DEAR MAN", "FAST"]),
-    ("can't sleep", ["PLEASE"]),
-    ("cant sleep", ["PLEASE"]),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("q", "skills"),
+    [
+        ("panic", ["TIPP", "STOP"]),
+        ("I keep having panic attacks", ["TIPP"]),
+        ("anger", ["Opposite Action"]),
+        ("boundaries", ["DEAR MAN", "FAST"]),
+        ("can't sleep", ["PLEASE"]),
+        ("cant sleep", ["PLEASE"]),
+    ],
+)
 def test_the_words_people_use_lead_to_the_skills(client, db, q, skills):
     body = results(client, q)
     need = re.search(r'<section class="search-need".*?</section>', body, re.S)
@@ -108,8 +124,18 @@ def test_every_skill_and_page_in_the_words_list_exists(db):
             assert get_page(page) is not None, (need["need"], page)
 
 
-@pytest.mark.parametrize("q", ["suicide", "I want to kill myself", "self-harm", "self harm", "overdose",
-                               "suicidal thoughts", "I don't want to live, I want to die"])  # fmt: skip
+@pytest.mark.parametrize(
+    "q",
+    [
+        "suicide",
+        "I want to kill myself",
+        "self-harm",
+        "self harm",
+        "overdose",
+        "suicidal thoughts",
+        "I don't want to live, I want to die",
+    ],
+)
 def test_words_of_crisis_show_the_crisis_lines_first(client, db, q):
     body = main(results(client, q))
     assert '<section class="crisis-first"' in body

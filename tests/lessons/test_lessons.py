@@ -95,9 +95,13 @@ def test_module_pages_list_their_lessons(client, db):
 @pytest.fixture
 def draft(db):
     return Lesson.objects.create(
-        title="Unfinished lesson", slug="unfinished", module=SkillModule.objects.first(), summary="Draft",
-        body="Secret draft words", status="draft",
-    )  # fmt: skip
+        title="Unfinished lesson",
+        slug="unfinished",
+        module=SkillModule.objects.first(),
+        summary="Draft",
+        body="Secret draft words",
+        status="draft",
+    )
 
 
 def test_drafts_are_404_to_the_public_and_members(client, draft, member):
@@ -115,11 +119,15 @@ def test_drafts_are_visible_to_staff_with_a_banner(client, draft):
 
 def test_markdown_renders_inert(client, db):
     lesson = Lesson.objects.create(
-        title="Hostile", slug="hostile", module=SkillModule.objects.first(), summary="x", status="published",
+        title="Hostile",
+        slug="hostile",
+        module=SkillModule.objects.first(),
+        summary="x",
+        status="published",
         published_at=timezone.now(),
         body='Hi <script>alert(1)</script> <img src=x onerror="alert(2)"> [click](javascript:alert(3)) '
-             '<a href="#" onclick="alert(4)">x</a> <iframe src="https://evil.example"></iframe>',
-    )  # fmt: skip
+        '<a href="#" onclick="alert(4)">x</a> <iframe src="https://evil.example"></iframe>',
+    )
     main = client.get(lesson.get_absolute_url()).content.decode().split('<main id="main"', 1)[1]
     for bad in ("<script>alert", "onerror", "javascript:", "onclick", "<iframe"):
         assert bad not in main, bad
@@ -127,9 +135,14 @@ def test_markdown_renders_inert(client, db):
 
 def test_search_finds_a_lesson_by_a_word_only_in_its_body(client, db):
     Lesson.objects.create(
-        title="A plain title", slug="plain", module=SkillModule.objects.first(), summary="Nothing here",
-        body="This lesson mentions the zebrafish only once.", status="published", published_at=timezone.now(),
-    )  # fmt: skip
+        title="A plain title",
+        slug="plain",
+        module=SkillModule.objects.first(),
+        summary="Nothing here",
+        body="This lesson mentions the zebrafish only once.",
+        status="published",
+        published_at=timezone.now(),
+    )
     body = client.get(reverse("lesson_index"), {"q": "zebrafish"}).content.decode()
     assert "A plain title" in body
     assert "<h2>1 lesson</h2>" in body
@@ -267,8 +280,14 @@ def test_authorization_matrix(client, db, request, persona):
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_a_modules_page_is_open_to_everyone_and_lists_only_its_published_lessons(client, db, request, persona):
     module = SkillModule.objects.get(slug="distress-tolerance")
-    Lesson.objects.create(title="Unpublished tolerance notes", slug="unpublished-notes", module=module, summary="x",
-                          body="Draft.", status="draft")  # fmt: skip
+    Lesson.objects.create(
+        title="Unpublished tolerance notes",
+        slug="unpublished-notes",
+        module=module,
+        summary="x",
+        body="Draft.",
+        status="draft",
+    )
     if persona != "anonymous":
         client.force_login(request.getfixturevalue(persona))
     response = client.get(reverse("lesson_module", args=[module.slug]))

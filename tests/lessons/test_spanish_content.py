@@ -168,8 +168,17 @@ def test_the_spanish_crisis_page_gives_the_lines_that_serve_spanish_speakers():
     for words in ("**988**", "**AYUDA**", "**2**", "**911**", "**024**", "**112**", "**016**"):
         assert words in body, words
     # The English page's other countries stay, said to answer in English.
-    for line in ("9-8-8", "116 123", "13 11 14", "999", "000", "1-800-799-7233", "0808 2000 247", "1800 341 900",
-                 "1800 737 732"):  # fmt: skip
+    for line in (
+        "9-8-8",
+        "116 123",
+        "13 11 14",
+        "999",
+        "000",
+        "1-800-799-7233",
+        "0808 2000 247",
+        "1800 341 900",
+        "1800 737 732",
+    ):
         assert line in body, line
     assert body.count("en inglés") >= 2
     assert "{#domestic-abuse}" in body
@@ -198,9 +207,18 @@ def test_tipp_keeps_every_caution_in_the_lesson_and_the_glossary():
     body = lesson("tipp-for-intense-moments")
     tipp = entry("tipp")
     glossed = tipp["summary"] + " ".join(tipp["steps"])
-    for words in ("afección cardíaca", "betabloqueador", "desmayos", "afección respiratoria",
-                  "trastorno de la conducta alimentaria", "no helada", "30 segundos", "envueltos en un paño",
-                  "solo si no se aplica ninguna", "mare"):  # fmt: skip
+    for words in (
+        "afección cardíaca",
+        "betabloqueador",
+        "desmayos",
+        "afección respiratoria",
+        "trastorno de la conducta alimentaria",
+        "no helada",
+        "30 segundos",
+        "envueltos en un paño",
+        "solo si no se aplica ninguna",
+        "mare",
+    ):
         assert words in body and words in glossed, words
     assert "10 °C o 50 °F" in body and "Nunca pongas el hielo directamente sobre la piel" in body
     assert "ritmo cardíaco en reposo lento" in body and "no contengas tampoco la respiración" in body

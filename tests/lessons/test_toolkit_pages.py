@@ -88,8 +88,12 @@ def test_the_cross_references_are_links_to_pages_that_exist(client, db):
     links = set()
     for path in TOOLKIT.glob("*.md"):
         links |= set(re.findall(r"\]\((/toolkit/[^)]+)\)", path.read_text()))
-    assert {"/toolkit/meeting-format/", "/toolkit/crisis-during-a-meeting/", "/toolkit/skills-rotation/",
-            "/toolkit/group-agreements/"} <= links  # fmt: skip
+    assert {
+        "/toolkit/meeting-format/",
+        "/toolkit/crisis-during-a-meeting/",
+        "/toolkit/skills-rotation/",
+        "/toolkit/group-agreements/",
+    } <= links
     for link in links:
         assert client.get(link).status_code == 200, link
     page = client.get(reverse("toolkit_page", args=["skills-rotation"])).content.decode()

@@ -12,8 +12,11 @@ class Command(BaseCommand):
         set_urlconf(None)
         queues = queue_counts()
         moderators = moderator_emails()
-        send_templated_email(template="moderation_summary", to=moderators,
-                             context={"queues": queues, "total": sum(q["count"] for q in queues)})  # fmt: skip
+        send_templated_email(
+            template="moderation_summary",
+            to=moderators,
+            context={"queues": queues, "total": sum(q["count"] for q in queues)},
+        )
         self.stdout.write(
             f"Sent the summary ({sum(q['count'] for q in queues)} waiting) to {len(moderators)} moderator(s)."
         )
