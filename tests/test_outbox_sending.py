@@ -266,3 +266,37 @@ def test_the_sweep_sends_email_due_again_and_deletes_old_tasks(database_tasks, m
     assert OutgoingEmail.objects.get().attempts == 2
     assert list(DBTaskResult.objects.values_list("status", flat=True)) == ["RUNNING"]  # the old one is gone
     assert "Sweep: e-mail sent 1, failed 0, given up 0; 0 old message(s) deleted" in caplog.text
+
+
+# --- send_templated_email ---------------------------------------------------------------------
+
+
+def contact_confirmation(**kwargs):
+    from accounts.models import ContactMessage
+    from dbtselfhelp.emails import send_templated_email
+
+    context = {"message": ContactMessage(name="Robin", message="Hello")}
+    send_templated_email(template="contact_confirmation", context=context, **kwargs)
+
+
+def test_a_first_attempt_that_fails_is_logged_and_the_message_kept(db, settings, caplog):
+    settings.MAILERS = BROKEN
+    with caplog.at_level(logging.ERROR, logger="dbtselfhelp.emails"):
+        contact_confirmation(to=["robin@example.org"])
+    assert "E-mail contact_confirmation could not be sent; it is kept and will be retried: ConnectionRefusedError" in (
+        caplog.text
+    )
+    kept = OutgoingEmail.objects.get()
+    assert (kept.to, kept.attempts, kept.sent_at) == ("robin@example.org", 1, None)
+    assert "robin@example.org" not in caplog.text
+
+
+def test_no_address_means_no_message(db):
+    contact_confirmation(to=["", None])
+    assert not OutgoingEmail.objects.exists() and mail.outbox == []
+
+
+def test_a_message_has_at_most_one_reply_to_address(db):
+    with pytest.raises(ValueError, match="at most one reply-to address"):
+        contact_confirmation(to=["robin@example.org"], reply_to=["a@example.org", "b@example.org"])
+    assert not OutgoingEmail.objects.exists()
