@@ -5,7 +5,7 @@ PIP := $(VENV)/bin/pip
 SCREENSHOTS := test-artifacts/screenshots
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-future js-clients lint fmt migrations-check check-deploy install install-dev system-libs demo serve bench load audit clean messages messages-check compile-messages gettext
+.PHONY: run test test-future coverage js-clients lint fmt migrations-check check-deploy install install-dev system-libs demo serve bench load audit clean messages messages-check compile-messages gettext
 
 run: install compile-messages ## Set up (venv, migrations, gazetteer, demo data) and serve on http://127.0.0.1:8000
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
@@ -24,6 +24,16 @@ test: install-dev js-clients lint migrations-check compile-messages ## Lint, the
 TEST_CLOCK ?= 2031-03-09T12:00:00+00:00
 test-future: install-dev compile-messages
 	DJANGO_DEBUG=1 TEST_CLOCK=$(TEST_CLOCK) $(PY) -m pytest -m "not e2e and not faults" -q $(PYTEST_ARGS)
+
+# Line coverage of the application code (accounts, dbtselfhelp, groups, lessons, outbox; not the
+# migrations, nor the commands that only make demo or benchmark data: see [tool.coverage] in
+# pyproject.toml) under the non-browser, non-fault suite. Fails under COVERAGE_MIN percent.
+COVERAGE_MIN ?= 95
+coverage: install-dev compile-messages
+	rm -f .coverage .coverage.*
+	DJANGO_DEBUG=1 $(PY) -m coverage run -m pytest -m "not e2e and not faults" -q $(PYTEST_ARGS)
+	$(PY) -m coverage combine -q
+	$(PY) -m coverage report --sort=cover --fail-under=$(COVERAGE_MIN)
 
 # ruff for style, mypy (django-stubs) for the modules listed in pyproject.toml's [tool.mypy].
 lint: install-dev

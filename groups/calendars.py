@@ -89,9 +89,9 @@ def _timezone(name, since):
         result = Timezone()
         result.add("tzid", name)
         for component in listed.subcomponents:
-            for at in [component.DTSTART] + [
-                d.dt for r in component.get("rdate", []) for d in (r.dts if hasattr(r, "dts") else [r])
-            ]:
+            rdates = component.get("rdate", [])
+            rdates = rdates if isinstance(rdates, list) else [rdates]  # one RDATE property, or several
+            for at in [component.DTSTART] + [d.dt for r in rdates for d in (r.dts if hasattr(r, "dts") else [r])]:
                 single = type(component)()
                 for key in ("tzoffsetfrom", "tzoffsetto", "tzname"):
                     single.add(key, component.decoded(key) if key != "tzname" else str(component[key]))
