@@ -11,7 +11,8 @@ from django.db import close_old_connections
 
 ROBOTS = (
     "User-agent: *\nDisallow: /account/\nDisallow: /accounts/\nDisallow: /moderation/\nDisallow: /admin/\n"
-    "Disallow: /groups/manage/\nSitemap: http://localhost/sitemap.xml\n"
+    "Disallow: /groups/manage/\nDisallow: /es/account/\nDisallow: /es/accounts/\nDisallow: /es/moderation/\n"
+    "Disallow: /es/admin/\nDisallow: /es/groups/manage/\nSitemap: http://localhost/sitemap.xml\n"
 )
 
 

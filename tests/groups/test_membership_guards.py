@@ -129,7 +129,7 @@ def test_yesterdays_requests_do_not_count_against_today(member, facilitator, set
 def test_only_a_waiting_request_can_be_withdrawn(member, group, status):
     answered = request(group, member, status)
     refused(
-        lambda: membership.join_request_withdraw(request=answered),
+        lambda: membership.join_request_withdraw(request=answered, by=member),
         "Only a request that is still waiting can be withdrawn.",
     )
     answered.refresh_from_db()
@@ -139,14 +139,14 @@ def test_only_a_waiting_request_can_be_withdrawn(member, group, status):
 @pytest.mark.parametrize("status", ["pending", "declined", "withdrawn", "removed"])
 def test_only_a_member_can_leave(member, group, status):
     not_member = request(group, member, status)
-    refused(lambda: membership.membership_leave(request=not_member), "You are not a member of this group.")
+    refused(lambda: membership.membership_leave(request=not_member, by=member), "You are not a member of this group.")
     not_member.refresh_from_db()
     assert not_member.status == status
 
 
 def test_a_member_who_leaves_is_recorded_as_removed_by_themselves(member, group):
     approved = request(group, member, "approved")
-    membership.membership_leave(request=approved)
+    membership.membership_leave(request=approved, by=member)
     approved.refresh_from_db()
     assert (approved.status, approved.decided_by) == ("removed", member)
 
