@@ -8,6 +8,10 @@ event onward, and the rule the zone follows after its last listed transition as 
 (what Outlook and Google write), taken from the POSIX TZ string at the end of the zone's TZif
 file. The rule never runs out, so a weekly series is right in 2040 as in 2027.
 
+A rule that fires at an hour outside the day ("M3.4.4/26": Israel's 02:00 on the Friday after the
+fourth Thursday of March) cannot be one yearly BYDAY; its changes are then listed as components of
+their own too, for LISTED_YEARS after the zone's last listed transition.
+
 The rules are read from the pinned `tzdata` package, the same data `zoneinfo` uses here."""
 
 import re
@@ -26,6 +30,7 @@ POSIX_ZONE = re.compile(
     r"(?:(?P<dst><[^>]+>|[A-Za-z]{3,})(?P<dstoff>[+-]?\d{1,2}(?::\d\d){0,2})?,(?P<start>[^,]+),(?P<end>[^,]+))?$"
 )
 ICAL_DAYS = ["SU", "MO", "TU", "WE", "TH", "FR", "SA"]  # POSIX counts from Sunday = 0
+LISTED_YEARS = 30  # how far ahead a rule that no RRULE can say is written out, change by change
 
 
 class UnsupportedZone(ValueError):
@@ -84,10 +89,9 @@ def _posix_rule(text):
     if not match:
         raise UnsupportedZone(text)
     month, week, day, hours, minutes, seconds = match.groups()
-    at = int(hours or 2) * 3600 + int(minutes or 0) * 60 + int(seconds or 0)
-    if not 0 <= at < 86400:
-        raise UnsupportedZone(text)  # a change at "25:00" or "-1:00" cannot be one yearly BYDAY
-    return int(month), int(week), int(day), at
+    sign = -1 if (hours or "").startswith("-") else 1
+    at = sign * (abs(int(hours or 2)) * 3600 + int(minutes or 0) * 60 + int(seconds or 0))
+    return int(month), int(week), int(day), at  # `at` may pass the day's ends: "26:00" is 02:00 the next day
 
 
 def _onset(rule, year):
@@ -159,6 +163,7 @@ def _add_future_rule(tz, footer, *, after_utc):
     std_offset = _posix_offset(match["stdoff"])
     dst_offset = _posix_offset(match["dstoff"]) if match["dstoff"] else std_offset + 3600
     start_rule, end_rule = _posix_rule(match["start"]), _posix_rule(match["end"])
+    as_rrule = all(0 <= rule[3] < 86400 for rule in (start_rule, end_rule))  # else both listed, alike
     year = (EPOCH + timedelta(seconds=after_utc)).year
     for kind, rule, before, after, label in (
         ("daylight", start_rule, std_offset, dst_offset, match["dst"]),
@@ -167,8 +172,13 @@ def _add_future_rule(tz, footer, *, after_utc):
         first = _onset(rule, year)
         while (first - EPOCH).total_seconds() - before <= after_utc:
             first = _onset(rule, first.year + 1)
-        month, week, day, _ = rule
-        rrule = {"freq": "yearly", "bymonth": month, "byday": f"{-1 if week == 5 else week}{ICAL_DAYS[day]}"}
-        tz.add_component(
-            _component(kind, start=first, offset_from=before, offset_to=after, name=label.strip("<>"), rrule=rrule)
-        )
+        month, week, day, _at = rule
+        name = label.strip("<>")
+        if as_rrule:
+            rrule = {"freq": "yearly", "bymonth": month, "byday": f"{-1 if week == 5 else week}{ICAL_DAYS[day]}"}
+            tz.add_component(_component(kind, start=first, offset_from=before, offset_to=after, name=name, rrule=rrule))
+            continue
+        for year_ahead in range(first.year, first.year + LISTED_YEARS):
+            tz.add_component(
+                _component(kind, start=_onset(rule, year_ahead), offset_from=before, offset_to=after, name=name)
+            )
