@@ -44,6 +44,9 @@ ZONES = [
         [{"weekday": 2, "start": time(7), "end": time(8), "recurrence": "monthly", "week_of_month": 2}],
     ),
     ("Vancouver", "America/Vancouver", [{"weekday": 6, "start": time(16), "end": time(17, 30)}]),
+    # Israel's spring change is at 02:00 on a Friday ("26:00" on the Thursday), which no yearly
+    # RRULE can say: the zone's changes are listed one by one (groups/vtimezone.py).
+    ("Jerusalem", "Asia/Jerusalem", [{"weekday": 4, "start": time(10), "end": time(11, 30)}]),
 ]
 
 
